@@ -1,0 +1,93 @@
+package io.mailgateway.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import io.mailgateway.settings.SmtpSecurity;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every {@code gateway.*} setting. application.yaml lists each one with its default and a comment.
+ */
+@Validated
+@ConfigurationProperties(prefix = "gateway")
+public record GatewayProperties(
+        @NotBlank String productName,
+        @NotBlank String routesLocation,
+        @Valid @NotNull HandOff handOff,
+        @Valid @NotNull Api api,
+        @Valid @NotNull Retry retry,
+        @Valid @NotNull Limits limits,
+        @Valid @NotNull Smtp smtp,
+        @Valid @NotNull Relay relay,
+        @Valid @NotNull Google google,
+        @Valid @NotNull Encryption encryption) {
+
+    /** The queue between intake and dispatch. */
+    public record HandOff(@NotBlank String uri, @Min(1) @Max(200) int consumers) {
+    }
+
+    /** Redelivery of transient failures (read by the error policy in routes/error-handling.camel.yaml). */
+    public record Retry(
+            @Min(0) int maxRedeliveries,
+            @Min(0) long initialDelayMs,
+            @Min(1) double multiplier,
+            @Min(0) long maxDelayMs,
+            @Valid @NotNull RateLimited rateLimited) {
+
+        public record RateLimited(@Min(0) int maxRedeliveries, @Min(0) long initialDelayMs, @Min(0) long maxDelayMs) {
+        }
+    }
+
+    /** The bootstrap admin key; empty means no bootstrap key (create keys through an existing admin key). */
+    public record Api(String adminKey) {
+    }
+
+    public record Limits(
+            @Min(1) @Max(1000) int maxRecipients,
+            @Min(1024) long maxMessageBytes) {
+    }
+
+    /** How the gateway talks to any SMTP server (tenants' own and the platform relay). */
+    public record Smtp(
+            @NotNull Duration connectTimeout,
+            @NotNull Duration readTimeout,
+            @NotNull Duration writeTimeout,
+            boolean allowInsecure,
+            Path trustStore,
+            String trustStorePassword,
+            String trustStoreType) {
+    }
+
+    /** The platform's own relay: where a tenant's mail goes when it has no route of its own. */
+    public record Relay(
+            @NotBlank String host,
+            @Min(1) @Max(65535) int port,
+            @NotNull SmtpSecurity security,
+            String username,
+            String password) {
+    }
+
+    /** Google endpoints and the platform's OAuth client. All URLs are configuration so tests can use a local fake. */
+    public record Google(
+            String clientId,
+            String clientSecret,
+            @NotBlank String tokenUrl,
+            @NotBlank String gmailRootUrl) {
+    }
+
+    /**
+     * AES-GCM key for secrets at rest. keys: "id:base64key" entries, the first one encrypts;
+     * generateIn: where the embedded default may create a key file when none is given.
+     */
+    public record Encryption(List<String> keys, Path generateIn) {
+    }
+}

@@ -1,0 +1,81 @@
+package io.mailgateway.deadletter;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
+
+import io.mailgateway.failure.Failure;
+import io.mailgateway.failure.FailureCategory;
+import io.mailgateway.failure.FailureClassifier;
+import io.mailgateway.message.MessageRepository;
+import io.mailgateway.message.StoredMessage;
+import io.mailgateway.settings.MailSettingsRepository;
+import io.mailgateway.settings.RouteChoice;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The end of the dead-letter channel: stores the original request with the classified failure and marks the
+ * message DEAD_LETTERED, in one transaction. A refused Google grant also marks the tenant's Gmail account
+ * NEEDS_REAUTH. If storing fails, it says so loudly and rethrows: the message stays unfinished, never lost.
+ */
+@Component("deadLetterStore")
+public class DeadLetterStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStore.class);
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final FailureClassifier classifier;
+    private final MessageRepository messages;
+    private final MailSettingsRepository settings;
+
+    public DeadLetterStore(JdbcClient jdbc, TransactionTemplate tx, FailureClassifier classifier,
+            MessageRepository messages, MailSettingsRepository settings) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.classifier = classifier;
+        this.messages = messages;
+        this.settings = settings;
+    }
+
+    /** Body in: the original message id (the dead-letter channel uses the original message). */
+    public String store(Exchange exchange) {
+        String messageId = exchange.getMessage().getBody(String.class);
+        Failure failure = classifier.classify(FailureClassifier.failureOf(exchange));
+        try {
+            String id = tx.execute(status -> insert(messageId, failure));
+            LOG.warn("Message {} DEAD_LETTERED as {} ({}); dead letter {}", messageId, failure.category(),
+                    failure.providerReply(), id);
+            return id;
+        } catch (RuntimeException e) {
+            LOG.error("DEAD LETTER NOT STORED for message {} ({}): {}. The message stays unfinished and is handed "
+                    + "off again on the next start; nothing is lost, but look at the database now.",
+                    messageId, failure.category(), e.getClass().getName());
+            throw e;
+        }
+    }
+
+    private String insert(String messageId, Failure failure) {
+        StoredMessage message = messages.find(messageId)
+                .orElseThrow(() -> new IllegalStateException("no message " + messageId));
+        String id = UUID.randomUUID().toString();
+        jdbc.sql("""
+                insert into dead_letter (id, message_id, tenant_id, route, category, provider_reply, hint, attempts,
+                                         request_json, status, created_at)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', ?)""")
+                .params(id, message.id(), message.tenantId(), message.route(), failure.category().name(),
+                        failure.providerReply(), failure.hint(), message.attempts(), message.requestJson(),
+                        Timestamp.from(Instant.now()))
+                .update();
+        messages.deadLettered(messageId, failure);
+        if (failure.category() == FailureCategory.REAUTH_REQUIRED && RouteChoice.GMAIL.name().equals(message.route())) {
+            settings.markGmailNeedsReauth(message.tenantId());
+        }
+        return id;
+    }
+}

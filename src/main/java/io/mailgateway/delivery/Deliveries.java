@@ -1,0 +1,137 @@
+package io.mailgateway.delivery;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailgateway.config.GatewayProperties;
+import io.mailgateway.crypto.SecretCipher;
+import io.mailgateway.failure.DeliveryFailedException;
+import io.mailgateway.failure.Failure;
+import io.mailgateway.failure.FailureCategory;
+import io.mailgateway.message.MessageRepository;
+import io.mailgateway.message.SendRequest;
+import io.mailgateway.message.StoredMessage;
+import io.mailgateway.settings.MailSettingsRepository;
+import io.mailgateway.settings.RouteChoice;
+import io.mailgateway.settings.RouteResolver;
+import io.mailgateway.settings.SmtpSettings;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
+import org.apache.camel.component.mail.MailConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * The bookkeeping of a delivery, called by the dispatch and send-* routes: start an attempt and pick the route,
+ * build the MIME message for the chosen transport, record SENT. Exchange variables carry {@code messageId},
+ * {@code tenantId} and {@code route} between the routes.
+ */
+@Component("deliveries")
+public class Deliveries {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Deliveries.class);
+
+    private final MessageRepository messages;
+    private final RouteResolver resolver;
+    private final MailSettingsRepository settings;
+    private final SecretCipher cipher;
+    private final SmtpSessions sessions;
+    private final MimeMessageFactory mimeFactory;
+    private final ObjectMapper mapper;
+    private final GatewayProperties.Relay relay;
+    private final Instant startedAt = Instant.now();
+
+    public Deliveries(MessageRepository messages, RouteResolver resolver, MailSettingsRepository settings,
+            SecretCipher cipher, SmtpSessions sessions, MimeMessageFactory mimeFactory, ObjectMapper mapper,
+            GatewayProperties properties) {
+        this.messages = messages;
+        this.resolver = resolver;
+        this.settings = settings;
+        this.cipher = cipher;
+        this.sessions = sessions;
+        this.mimeFactory = mimeFactory;
+        this.mapper = mapper;
+        this.relay = properties.relay();
+    }
+
+    /**
+     * Body in: a message id. Variables out: {@code messageId}, {@code tenantId}, {@code route} and the stored
+     * {@code message} (the send routes read it from there, so a redelivery starts from it again); when the message is
+     * unknown or already final, {@code route} stays unset and the route stops.
+     */
+    public Object begin(Exchange exchange) {
+        String id = exchange.getMessage().getBody(String.class);
+        Optional<StoredMessage> found = messages.find(id);
+        if (found.isEmpty() || found.get().status().isFinal()) {
+            LOG.info("Message {} is {}: nothing to send", id, found.map(m -> m.status().name()).orElse("unknown"));
+            return id;
+        }
+        StoredMessage message = found.get();
+        RouteChoice route = resolver.resolve(message.tenantId());
+        messages.startAttempt(id, route.name());
+        exchange.setVariable("messageId", id);
+        exchange.setVariable("tenantId", message.tenantId());
+        exchange.setVariable("route", route.name());
+        exchange.setVariable("message", message);
+        LOG.info("Message {} of tenant {}: attempt {} via {}", id, message.tenantId(), message.attempts() + 1, route);
+        return message;
+    }
+
+    /** The message for the tenant's own SMTP server (confirmed settings only). */
+    public GatewayMimeMessage forTenantSmtp(@Variable("message") StoredMessage message) throws MessagingException {
+        SmtpSettings smtp = settings.findSmtp(message.tenantId())
+                .filter(s -> s.status() == SmtpSettings.Status.ACTIVE)
+                .orElseThrow(() -> new DeliveryFailedException(Failure.of(FailureCategory.CONNECTION_FAILED,
+                        "the tenant's SMTP settings were removed or are not confirmed")));
+        SmtpServer server = new SmtpServer(smtp.host(), smtp.port(), smtp.security(), smtp.username(),
+                cipher.decrypt(smtp.passwordEnc()));
+        SendRequest request = request(message);
+        return mimeFactory.build(sessions.sessionFor(server), request, message.mimeMessageId());
+    }
+
+    /** The message for the platform relay. */
+    public GatewayMimeMessage forPlatformRelay(@Variable("message") StoredMessage message) throws MessagingException {
+        SmtpServer server = new SmtpServer(relay.host(), relay.port(), relay.security(), relay.username(),
+                relay.password());
+        return mimeFactory.build(sessions.sessionFor(server), request(message), message.mimeMessageId());
+    }
+
+    /** The message for Gmail: built without a transport, it only becomes bytes. */
+    public GatewayMimeMessage forGmail(StoredMessage message) throws MessagingException {
+        return mimeFactory.build(Session.getInstance(new Properties()), request(message), message.mimeMessageId());
+    }
+
+    /** Records SENT; the provider's id is Gmail's message id, or for SMTP the Message-ID the server accepted. */
+    public void sent(Exchange exchange) {
+        String id = exchange.getVariable("messageId", String.class);
+        Object body = exchange.getMessage().getBody();
+        String providerId = body instanceof com.google.api.services.gmail.model.Message gmail
+                ? gmail.getId()
+                : exchange.getMessage().getHeader(MailConstants.MAIL_MESSAGE_ID, String.class);
+        messages.sent(id, providerId);
+        LOG.info("Message {} SENT via {} (provider id {})", id, exchange.getVariable("route"), providerId);
+    }
+
+    /**
+     * Ids to hand off again after a restart: accepted before this process started and not yet final. Messages
+     * accepted since then are already on their way.
+     */
+    public List<String> unfinished() {
+        return messages.unfinishedIds(startedAt);
+    }
+
+    SendRequest request(StoredMessage message) {
+        try {
+            return mapper.readValue(message.requestJson(), SendRequest.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored request of message " + message.id() + " is unreadable");
+        }
+    }
+}

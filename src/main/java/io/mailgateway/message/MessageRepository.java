@@ -1,0 +1,91 @@
+package io.mailgateway.message;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import io.mailgateway.failure.Failure;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+@Repository
+public class MessageRepository {
+
+    private final JdbcClient jdbc;
+
+    public MessageRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(StoredMessage m) {
+        jdbc.sql("""
+                insert into message (id, tenant_id, status, attempts, idempotency_key, mime_message_id, request_json,
+                                     created_at, updated_at)
+                values (?, ?, ?, 0, ?, ?, ?, ?, ?)""")
+                .params(m.id(), m.tenantId(), m.status().name(), m.idempotencyKey(), m.mimeMessageId(),
+                        m.requestJson(), Timestamp.from(m.createdAt()), Timestamp.from(m.createdAt()))
+                .update();
+    }
+
+    public Optional<StoredMessage> find(String id) {
+        return jdbc.sql("select * from message where id = ?").param(id).query(MessageRepository::map).optional();
+    }
+
+    public Optional<StoredMessage> findByIdempotencyKey(String tenantId, String key) {
+        return jdbc.sql("select * from message where tenant_id = ? and idempotency_key = ?")
+                .params(tenantId, key).query(MessageRepository::map).optional();
+    }
+
+    /** Ids of messages that were accepted but have not reached a final status. */
+    public List<String> unfinishedIds(Instant acceptedBefore) {
+        return jdbc.sql("""
+                select id from message where status in ('QUEUED', 'SENDING', 'RETRYING') and created_at < ?
+                order by created_at""")
+                .param(Timestamp.from(acceptedBefore)).query(String.class).list();
+    }
+
+    /** Starts an attempt: SENDING, one more attempt, on the chosen route. */
+    public void startAttempt(String id, String route) {
+        jdbc.sql("update message set status = 'SENDING', route = ?, attempts = attempts + 1, updated_at = ? where id = ?")
+                .params(route, now(), id).update();
+    }
+
+    /** A failed attempt that will be tried again. */
+    public void retrying(String id, Failure failure) {
+        jdbc.sql("""
+                update message set status = 'RETRYING', attempts = attempts + 1, last_error_category = ?,
+                       last_error_reply = ?, last_error_hint = ?, updated_at = ?
+                where id = ?""")
+                .params(failure.category().name(), failure.providerReply(), failure.hint(), now(), id).update();
+    }
+
+    public void sent(String id, String providerMessageId) {
+        jdbc.sql("update message set status = 'SENT', sent_at = ?, provider_message_id = ?, updated_at = ? where id = ?")
+                .params(now(), providerMessageId, now(), id).update();
+    }
+
+    public void deadLettered(String id, Failure failure) {
+        jdbc.sql("""
+                update message set status = 'DEAD_LETTERED', last_error_category = ?, last_error_reply = ?,
+                       last_error_hint = ?, updated_at = ?
+                where id = ?""")
+                .params(failure.category().name(), failure.providerReply(), failure.hint(), now(), id).update();
+    }
+
+    private static Timestamp now() {
+        return Timestamp.from(Instant.now());
+    }
+
+    private static StoredMessage map(ResultSet rs, int row) throws SQLException {
+        Timestamp sent = rs.getTimestamp("sent_at");
+        return new StoredMessage(rs.getString("id"), rs.getString("tenant_id"),
+                MessageStatus.valueOf(rs.getString("status")), rs.getString("route"), rs.getInt("attempts"),
+                rs.getString("idempotency_key"), rs.getString("mime_message_id"), rs.getString("request_json"),
+                rs.getTimestamp("created_at").toInstant(), sent == null ? null : sent.toInstant(),
+                rs.getString("provider_message_id"), rs.getString("last_error_category"),
+                rs.getString("last_error_reply"), rs.getString("last_error_hint"));
+    }
+}

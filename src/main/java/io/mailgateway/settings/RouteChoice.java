@@ -1,0 +1,6 @@
+package io.mailgateway.settings;
+
+/** The delivery route a tenant's mail takes. */
+public enum RouteChoice {
+    SMTP, GMAIL, PLATFORM
+}
