@@ -1,0 +1,55 @@
+package io.mailgateway.delivery;
+
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.icegreen.greenmail.util.GreenMailUtil;
+import io.mailgateway.support.GatewayTestSupport;
+import jakarta.mail.Address;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** routes/send-platform.camel.yaml end to end: HTTP in, the platform relay (GreenMail with AUTH) out. */
+class SendPlatformRouteTest extends GatewayTestSupport {
+
+    @Test
+    void aFullMessageArrivesThroughTheRelayExactlyAsRequested() throws Exception {
+        TestTenant tenant = newTenant();
+        String id = send(tenant, MimeAssertions.fullMessage());
+
+        var status = awaitStatus(tenant, id, "SENT");
+        assertThat(status.path("route").asText()).isEqualTo("PLATFORM");
+
+        await().until(() -> RELAY.getReceivedMessages().length == 3);
+        // one copy per recipient mailbox: to, cc and the blind copy
+        Set<String> mailboxes = Arrays.stream(RELAY.getReceivedMessages())
+                .map(m -> GreenMailUtil.getAddressList(recipientsOf(m))).collect(Collectors.toSet());
+        assertThat(mailboxes).hasSize(1);
+        MimeMessage received = RELAY.getReceivedMessages()[0];
+        assertThat(received.getHeader("Bcc")).as("Bcc must not travel in the headers").isNull();
+        assertThat(RELAY.getReceivedMessagesForDomain("clinic.example")).as("the blind copy arrived").hasSize(1);
+        MimeAssertions.assertFullMessage(received, tenant.fromAddress(), "<" + id + "@" + tenant.id() + ".example>");
+    }
+
+    @Test
+    void aTextOnlyMessageIsASinglePart() throws Exception {
+        TestTenant tenant = newTenant();
+        String id = send(tenant, simpleMessage("patient@example.org", "Plain"));
+        awaitStatus(tenant, id, "SENT");
+        MimeMessage received = RELAY.getReceivedMessages()[0];
+        assertThat(received.isMimeType("text/plain")).isTrue();
+        assertThat(((String) received.getContent()).trim()).isEqualTo("Hello from the clinic.");
+    }
+
+    private static Address[] recipientsOf(MimeMessage m) {
+        try {
+            return m.getAllRecipients();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
