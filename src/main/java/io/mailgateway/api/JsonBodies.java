@@ -3,11 +3,13 @@ package io.mailgateway.api;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.mailgateway.config.GatewayProperties;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -19,17 +21,29 @@ import org.springframework.stereotype.Component;
 public class JsonBodies {
 
     private final ObjectMapper mapper;
+    private final long maxBodyChars;
 
-    public JsonBodies(ObjectMapper mapper) {
-        this.mapper = mapper.copy()
+    public JsonBodies(ObjectMapper mapper, GatewayProperties properties) {
+        // a message at the size limit arrives base64-encoded (4/3 larger) inside JSON; allow that much and a
+        // margin, so the validator, not the parser, reports a message that is only a little too large
+        long limit = properties.limits().maxMessageBytes();
+        this.maxBodyChars = limit / 3 * 4 * 2 + 1024 * 1024;
+        ObjectMapper copy = mapper.copy()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        copy.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxStringLength((int) Math.min(Integer.MAX_VALUE, maxBodyChars)).build());
+        this.mapper = copy;
     }
 
     public <T> T read(Exchange exchange, Class<T> type) {
         String body = exchange.getMessage().getBody(String.class);
         if (body == null || body.isBlank()) {
             throw new ApiException(400, "invalid_json", "The request body must be a JSON object");
+        }
+        if (body.length() > maxBodyChars) {
+            throw new ApiException(413, "payload_too_large", "The request body is " + body.length()
+                    + " characters; a message at the size limit needs at most " + maxBodyChars);
         }
         return read(body, type);
     }

@@ -43,9 +43,16 @@ public class DeadLetterStore {
         this.settings = settings;
     }
 
-    /** Body in: the original message id (the dead-letter channel uses the original message). */
+    /**
+     * Reads the message id from the exchange variable that dispatch set, not from the body: the body is whatever
+     * the failing step left there (an exception clause does not restore the original message).
+     */
     public String store(Exchange exchange) {
-        String messageId = exchange.getMessage().getBody(String.class);
+        String messageId = exchange.getVariable("messageId", String.class);
+        if (messageId == null) {
+            throw new IllegalStateException("dead letter without a messageId variable on exchange "
+                    + exchange.getExchangeId());
+        }
         Failure failure = classifier.classify(FailureClassifier.failureOf(exchange));
         try {
             String id = tx.execute(status -> insert(messageId, failure));
