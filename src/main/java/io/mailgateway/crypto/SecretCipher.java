@@ -37,9 +37,13 @@ public class SecretCipher {
     private final Map<String, SecretKeySpec> keys = new LinkedHashMap<>();
     private final String currentKeyId;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public SecretCipher(GatewayProperties properties) {
+        this(properties.encryption());
+    }
+
+    public SecretCipher(GatewayProperties.Encryption encryption) {
         List<String> configured = new ArrayList<>();
-        GatewayProperties.Encryption encryption = properties.encryption();
         if (encryption.keys() != null) {
             encryption.keys().stream().filter(k -> k != null && !k.isBlank()).forEach(configured::add);
         }

@@ -11,7 +11,7 @@ import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 
 /** Walks a received MIME tree so tests can assert on its parts; the one full message every route must carry. */
-final class MimeAssertions {
+public final class MimeAssertions {
 
     private MimeAssertions() {
     }
@@ -23,7 +23,7 @@ final class MimeAssertions {
     }
 
     /** A request with every part: to, cc, bcc, reply-to, text, html, an attachment. */
-    static String fullMessage() {
+    public static String fullMessage() {
         return """
                 {"to":["patient@example.org"],"cc":["carer@example.org"],"bcc":["archive@clinic.example"],
                  "replyTo":"reception@clinic.example","subject":"Your appointment on Monday ✓",
