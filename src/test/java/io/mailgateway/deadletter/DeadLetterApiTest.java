@@ -13,6 +13,7 @@ import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailgateway.delivery.MimeAssertions;
 import io.mailgateway.support.GatewayTestSupport;
+import io.mailgateway.support.TestSecrets;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +32,7 @@ class DeadLetterApiTest extends GatewayTestSupport {
     @BeforeEach
     void clinicWithAWrongPassword() {
         clinic = newTenant();
-        tenantSmtp(clinic, "not-the-password", true);
+        tenantSmtp(clinic, TestSecrets.WRONG_PASSWORD, true);
         supportKey = newKey(newTenant().id(), "SUPPORT");
     }
 
@@ -73,7 +74,7 @@ class DeadLetterApiTest extends GatewayTestSupport {
         assertThat(attachment.path("filename").asText()).isNotBlank();
         assertThat(attachment.path("size").asInt()).isPositive();
         assertThat(attachment.has("contentBase64")).isFalse();
-        assertThat(detail.raw()).doesNotContain("not-the-password");
+        assertThat(detail.raw()).doesNotContain(TestSecrets.WRONG_PASSWORD);
     }
 
     @Test

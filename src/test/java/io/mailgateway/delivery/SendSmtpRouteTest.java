@@ -47,7 +47,7 @@ class SendSmtpRouteTest extends GatewayTestSupport {
     @Test
     void aWrongPasswordIsDeadLetteredAsAuthFailedWithoutRetry() {
         TestTenant tenant = newTenant();
-        tenantSmtp(tenant, "an-old-password", true);
+        tenantSmtp(tenant, TestSecrets.WRONG_PASSWORD, true);
 
         String id = send(tenant, simpleMessage("patient@example.org", "Wrong password"));
 

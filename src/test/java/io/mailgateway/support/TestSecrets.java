@@ -13,10 +13,12 @@ public final class TestSecrets {
     public static final String REFRESH_TOKEN_PREFIX = "1//0refresh-secret-";
     /** Access tokens the fake token endpoint issues start with this. */
     public static final String ACCESS_TOKEN_PREFIX = "ya29.access-secret-";
+    /** A password that the tenant's server refuses, as a mistyped one would be. */
+    public static final String WRONG_PASSWORD = "Wrong-Pa55word-Typo-3Hv";
     public static final String ENCRYPTION_KEY = "test1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
     public static final List<String> FIXED = List.of(ADMIN_KEY, SMTP_PASSWORD, RELAY_PASSWORD, GOOGLE_CLIENT_SECRET,
-            REFRESH_TOKEN_PREFIX, ACCESS_TOKEN_PREFIX, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+            WRONG_PASSWORD, REFRESH_TOKEN_PREFIX, ACCESS_TOKEN_PREFIX, "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
 
     private TestSecrets() {
     }
