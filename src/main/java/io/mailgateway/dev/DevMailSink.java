@@ -27,7 +27,8 @@ public class DevMailSink implements DisposableBean {
         greenMail = new GreenMail(setup);
         greenMail.start();
         LOG.warn("DEVELOPMENT MAIL SINK: the platform relay is an in-process GreenMail on {}:{}. Mail sent through it "
-                + "does not leave this machine; see GET /dev/mailbox. Never use the dev profile in production.", host, port);
+                + "does not leave this machine; see GET /dev/mailbox. The bootstrap admin key is README's development key "
+                + "unless GATEWAY_ADMIN_KEY is set. Never use the dev profile in production.", host, port);
     }
 
     public GreenMail greenMail() {

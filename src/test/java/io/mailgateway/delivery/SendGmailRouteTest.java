@@ -43,7 +43,7 @@ class SendGmailRouteTest extends GatewayTestSupport {
                 .containsEntry("refresh_token", refresh)
                 .containsEntry("client_id", "test-client.apps.googleusercontent.com")
                 .containsEntry("client_secret", TestSecrets.GOOGLE_CLIENT_SECRET);
-        assertThat(RELAY.getReceivedMessages()).isEmpty();
+        assertThat(received(RELAY, tenant)).isEmpty();
     }
 
     @Test
@@ -77,7 +77,7 @@ class SendGmailRouteTest extends GatewayTestSupport {
         String id = send(tenant, simpleMessage("patient@example.org", "SMTP wins"));
 
         assertThat(awaitStatus(tenant, id, "SENT").path("route").asText()).isEqualTo("SMTP");
-        assertThat(TENANT_SMTP.getReceivedMessages()).hasSize(1);
+        assertThat(received(TENANT_SMTP, tenant)).hasSize(1);
         assertThat(GOOGLE.sendCalls()).isZero();
     }
 
@@ -91,7 +91,7 @@ class SendGmailRouteTest extends GatewayTestSupport {
 
         assertThat(awaitStatus(tenant, id, "SENT").path("route").asText()).isEqualTo("GMAIL");
         assertThat(GOOGLE.sent()).hasSize(1);
-        assertThat(TENANT_SMTP.getReceivedMessages()).isEmpty();
+        assertThat(received(TENANT_SMTP, tenant)).isEmpty();
     }
 
     @Test
@@ -134,7 +134,7 @@ class SendGmailRouteTest extends GatewayTestSupport {
         assertThat(awaitStatus(tenant, next, "DEAD_LETTERED").path("lastError").path("category").asText())
                 .isEqualTo("REAUTH_REQUIRED");
         assertThat(GOOGLE.tokenRequests()).hasSize(tokenCalls);
-        assertThat(RELAY.getReceivedMessages()).isEmpty();
+        assertThat(received(RELAY, tenant)).isEmpty();
     }
 
     private static String subject(FakeGoogle.SentMail mail) {

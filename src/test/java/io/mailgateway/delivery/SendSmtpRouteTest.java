@@ -26,10 +26,10 @@ class SendSmtpRouteTest extends GatewayTestSupport {
 
         var status = awaitStatus(tenant, id, "SENT");
         assertThat(status.path("route").asText()).isEqualTo("SMTP");
-        await().until(() -> TENANT_SMTP.getReceivedMessages().length == 3);
-        MimeAssertions.assertFullMessage(TENANT_SMTP.getReceivedMessages()[0], tenant.fromAddress(),
+        await().until(() -> received(TENANT_SMTP, tenant).length == 3);
+        MimeAssertions.assertFullMessage(received(TENANT_SMTP, tenant)[0], tenant.fromAddress(),
                 "<" + id + "@" + tenant.id() + ".example>");
-        assertThat(RELAY.getReceivedMessages()).isEmpty();
+        assertThat(received(RELAY, tenant)).isEmpty();
     }
 
     @Test
@@ -40,8 +40,8 @@ class SendSmtpRouteTest extends GatewayTestSupport {
         String id = send(tenant, simpleMessage("patient@example.org", "Not yet confirmed"));
 
         assertThat(awaitStatus(tenant, id, "SENT").path("route").asText()).isEqualTo("PLATFORM");
-        assertThat(RELAY.getReceivedMessages()).hasSize(1);
-        assertThat(TENANT_SMTP.getReceivedMessages()).isEmpty();
+        assertThat(received(RELAY, tenant)).hasSize(1);
+        assertThat(received(TENANT_SMTP, tenant)).isEmpty();
     }
 
     @Test
@@ -63,8 +63,8 @@ class SendSmtpRouteTest extends GatewayTestSupport {
         assertThat(deadLetter.path("category").asText()).isEqualTo("AUTH_FAILED");
         assertThat(deadLetter.path("route").asText()).isEqualTo("SMTP");
         assertThat(deadLetter.path("attempts").asInt()).isEqualTo(1);
-        assertThat(TENANT_SMTP.getReceivedMessages()).isEmpty();
-        assertThat(RELAY.getReceivedMessages()).as("never silently through another route").isEmpty();
+        assertThat(received(TENANT_SMTP, tenant)).isEmpty();
+        assertThat(received(RELAY, tenant)).as("never silently through another route").isEmpty();
     }
 
     @Test

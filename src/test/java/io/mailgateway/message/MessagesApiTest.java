@@ -55,7 +55,7 @@ class MessagesApiTest extends GatewayTestSupport {
         assertThat(second.text("id")).isEqualTo(first.text("id"));
         assertThat(second.text("status")).isEqualTo("SENT");
         assertThat(messageCount()).isEqualTo(1);
-        assertThat(RELAY.getReceivedMessages()).hasSize(1);
+        assertThat(received(RELAY, tenant)).hasSize(1);
     }
 
     @Test
@@ -72,11 +72,21 @@ class MessagesApiTest extends GatewayTestSupport {
     void fromDefaultsToTheTenantsAddress() throws Exception {
         String id = send(tenant, simpleMessage("a@example.org", "Default from"));
         awaitStatus(tenant, id, "SENT");
-        assertThat(RELAY.getReceivedMessages()[0].getFrom()[0].toString()).isEqualTo(tenant.fromAddress());
+        assertThat(received(RELAY, tenant)[0].getFrom()[0].toString()).isEqualTo(tenant.fromAddress());
     }
 
     @Nested
     class Authentication {
+
+        @Test
+        void aReplyDoesNotEchoTheRequestsHeaders() {
+            Reply reply = call("POST", "/api/v1/messages", tenant.senderKey(), simpleMessage("a@example.org", "Echo"),
+                    Map.of("X-Upstream-Trace", "trace-77", "Cookie", "session=s3cr3t"));
+            assertThat(reply.status()).isEqualTo(202);
+            assertThat(reply.headers().map().keySet()).map(String::toLowerCase)
+                    .doesNotContain("x-upstream-trace", "cookie", "user-agent", "authorization", "idempotency-key");
+            assertThat(reply.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        }
 
         @Test
         void aMissingKeyIs401() {

@@ -87,7 +87,7 @@ public abstract class GatewayTestSupport {
     }
 
     /** An HTTP answer of the gateway. */
-    public record Reply(int status, JsonNode body, String raw) {
+    public record Reply(int status, JsonNode body, String raw, java.net.http.HttpHeaders headers) {
         public String text(String field) {
             return body.path(field).asText(null);
         }
@@ -108,7 +108,7 @@ public abstract class GatewayTestSupport {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String raw = response.body();
             JsonNode node = raw == null || raw.isBlank() ? JSON.nullNode() : JSON.readTree(raw);
-            return new Reply(response.statusCode(), node, raw);
+            return new Reply(response.statusCode(), node, raw, response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -161,6 +161,20 @@ public abstract class GatewayTestSupport {
     protected void tenantGmail(TestTenant tenant, String refreshToken) {
         settings.saveGmail(new GmailAccount(tenant.id(), "clinic@" + tenant.id() + ".example",
                 cipher.encrypt(refreshToken), GmailAccount.Status.CONNECTED, Instant.now()));
+    }
+
+    /**
+     * What a server received from this tenant only: a message of an earlier test may still be arriving while the
+     * next test runs, so tests never count a server's whole mailbox.
+     */
+    protected static jakarta.mail.internet.MimeMessage[] received(GreenMail server, TestTenant tenant) {
+        return java.util.Arrays.stream(server.getReceivedMessages()).filter(m -> {
+            try {
+                return m.getFrom() != null && m.getFrom()[0].toString().contains(tenant.fromAddress());
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toArray(jakarta.mail.internet.MimeMessage[]::new);
     }
 
     protected String send(TestTenant tenant, String body) {
