@@ -9,7 +9,14 @@ import java.util.Properties;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import javax.net.ssl.SSLEngine;
+import java.net.Socket;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 
 import io.mailgateway.config.GatewayProperties;
 import io.mailgateway.settings.SmtpSecurity;
@@ -69,19 +76,114 @@ public class SmtpSessions {
         return Session.getInstance(p, authenticator);
     }
 
+    /**
+     * The operator's trust store adds to the JVM's CAs, it does not replace them: a private relay's CA is trusted
+     * and so are the public CAs of Gmail, Outlook and every other provider a tenant may use.
+     */
     private static SSLSocketFactory loadTrustStore(GatewayProperties.Smtp config) {
         try (InputStream in = Files.newInputStream(config.trustStore())) {
             String type = config.trustStoreType() == null ? KeyStore.getDefaultType() : config.trustStoreType();
             KeyStore store = KeyStore.getInstance(type);
             char[] password = config.trustStorePassword() == null ? null : config.trustStorePassword().toCharArray();
             store.load(in, password);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
+            X509TrustManager operator = x509(store);
+            X509TrustManager jvm = x509(null);
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
+            context.init(null, new TrustManager[] {new EitherTrustManager(operator, jvm)}, null);
             return context.getSocketFactory();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("Cannot load the SMTP trust store " + config.trustStore(), e);
+        }
+    }
+
+    private static X509TrustManager x509(KeyStore store) throws GeneralSecurityException {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        for (TrustManager tm : tmf.getTrustManagers()) {
+            if (tm instanceof X509TrustManager x509) {
+                return x509;
+            }
+        }
+        throw new GeneralSecurityException("no X509 trust manager");
+    }
+
+    /**
+     * Trusts a server certificate when the operator's store or the JVM's default store does. Both are asked with
+     * the socket, so the JDK's own host name check applies to each. When both refuse, the reason that is not
+     * "unknown issuer" is reported, because it is the one that explains the failure (e.g. a host name mismatch).
+     */
+    private static final class EitherTrustManager extends X509ExtendedTrustManager {
+
+        private final X509ExtendedTrustManager first;
+        private final X509ExtendedTrustManager second;
+
+        EitherTrustManager(X509TrustManager first, X509TrustManager second) {
+            this.first = (X509ExtendedTrustManager) first;
+            this.second = (X509ExtendedTrustManager) second;
+        }
+
+        private interface Check {
+            void run(X509ExtendedTrustManager tm) throws CertificateException;
+        }
+
+        private void either(Check check) throws CertificateException {
+            try {
+                check.run(first);
+            } catch (CertificateException byOperator) {
+                try {
+                    check.run(second);
+                } catch (CertificateException byJvm) {
+                   
+                    throw isUnknownIssuer(byOperator) ? byJvm : byOperator;
+                }
+            }
+        }
+
+        private static boolean isUnknownIssuer(CertificateException e) {
+            return e.getMessage() != null && e.getMessage().startsWith("PKIX path");
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            either(tm -> tm.checkServerTrusted(chain, authType));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            either(tm -> tm.checkServerTrusted(chain, authType, socket));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            either(tm -> tm.checkServerTrusted(chain, authType, engine));
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("the gateway is never an SMTP server");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            X509Certificate[] a = first.getAcceptedIssuers();
+            X509Certificate[] b = second.getAcceptedIssuers();
+            X509Certificate[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+            System.arraycopy(b, 0, all, a.length, b.length);
+            return all;
         }
     }
 }

@@ -110,6 +110,13 @@ public class FailureClassifier {
                 return Failure.of(FailureCategory.CONNECTION_FAILED, oneLine(describe(t)));
             }
         }
+        for (Throwable t : chain) {
+            // STARTTLS required (the tenant chose STARTTLS) but the server does not offer it: never sent in clear
+            if (t instanceof MessagingException && t.getMessage() != null
+                    && t.getMessage().contains("does not support STARTTLS")) {
+                return Failure.of(FailureCategory.TLS_FAILED, oneLine(t.getMessage()));
+            }
+        }
         // the innermost SMTP reply is the most specific (SendFailedException wraps SMTPAddressFailedException)
         for (int i = chain.size() - 1; i >= 0; i--) {
             Throwable t = chain.get(i);

@@ -65,6 +65,9 @@ public abstract class GatewayTestSupport {
         registry.add("gateway.relay.port", () -> RELAY.getSmtp().getPort());
         registry.add("gateway.google.token-url", () -> GOOGLE.baseUrl() + "/token");
         registry.add("gateway.google.gmail-root-url", () -> GOOGLE.baseUrl() + "/");
+        TestTls.init();
+        registry.add("gateway.smtp.trust-store", TestTls.TRUST_STORE::toString);
+        registry.add("gateway.smtp.trust-store-password", () -> TestTls.STORE_PASSWORD);
     }
 
     @LocalServerPort
