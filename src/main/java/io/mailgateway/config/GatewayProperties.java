@@ -29,7 +29,12 @@ public record GatewayProperties(
         @Valid @NotNull Smtp smtp,
         @Valid @NotNull Relay relay,
         @Valid @NotNull Google google,
+        @Valid @NotNull Verification verification,
         @Valid @NotNull Encryption encryption) {
+
+    /** The SMTP test e-mail's confirmation link. */
+    public record Verification(@NotBlank String publicBaseUrl, @NotNull Duration tokenTtl) {
+    }
 
     /** The queue between intake and dispatch. */
     public record HandOff(@NotBlank String uri, @Min(1) @Max(200) int consumers) {
@@ -80,8 +85,16 @@ public record GatewayProperties(
     public record Google(
             String clientId,
             String clientSecret,
+            @NotBlank String authorizationUrl,
             @NotBlank String tokenUrl,
-            @NotBlank String gmailRootUrl) {
+            @NotBlank String revokeUrl,
+            @NotBlank String userinfoUrl,
+            @NotBlank String gmailRootUrl,
+            /** where Google sends the browser back: {publicBaseUrl}/oauth/google/callback unless set */
+            String redirectUri,
+            /** hosts a returnUrl may point at after sign-in (no open redirect) */
+            List<String> allowedReturnHosts,
+            @NotNull Duration stateTtl) {
     }
 
     /**

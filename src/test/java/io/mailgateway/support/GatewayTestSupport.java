@@ -65,6 +65,9 @@ public abstract class GatewayTestSupport {
         registry.add("gateway.relay.port", () -> RELAY.getSmtp().getPort());
         registry.add("gateway.google.token-url", () -> GOOGLE.baseUrl() + "/token");
         registry.add("gateway.google.gmail-root-url", () -> GOOGLE.baseUrl() + "/");
+        registry.add("gateway.google.authorization-url", () -> GOOGLE.baseUrl() + "/o/oauth2/v2/auth");
+        registry.add("gateway.google.revoke-url", () -> GOOGLE.baseUrl() + "/revoke");
+        registry.add("gateway.google.userinfo-url", () -> GOOGLE.baseUrl() + "/userinfo");
         TestTls.init();
         registry.add("gateway.smtp.trust-store", TestTls.TRUST_STORE::toString);
         registry.add("gateway.smtp.trust-store-password", () -> TestTls.STORE_PASSWORD);
@@ -110,7 +113,8 @@ public abstract class GatewayTestSupport {
         try {
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             String raw = response.body();
-            JsonNode node = raw == null || raw.isBlank() ? JSON.nullNode() : JSON.readTree(raw);
+            boolean isJson = response.headers().firstValue("Content-Type").orElse("").startsWith("application/json");
+            JsonNode node = raw == null || raw.isBlank() || !isJson ? JSON.nullNode() : JSON.readTree(raw);
             return new Reply(response.statusCode(), node, raw, response.headers());
         } catch (IOException e) {
             throw new IllegalStateException(e);
