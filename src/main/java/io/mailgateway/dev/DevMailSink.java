@@ -1,5 +1,6 @@
 package io.mailgateway.dev;
 
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import org.slf4j.Logger;
@@ -24,7 +25,8 @@ public class DevMailSink implements DisposableBean {
     public DevMailSink(@Value("${gateway.relay.host}") String host, @Value("${gateway.relay.port}") int port) {
         ServerSetup setup = new ServerSetup(port, "127.0.0.1".equals(host) || "localhost".equals(host) ? "127.0.0.1" : host,
                 ServerSetup.PROTOCOL_SMTP);
-        greenMail = new GreenMail(setup);
+        // accepts any user name and password, so a clinic's SMTP settings can be tried against it too
+        greenMail = new GreenMail(setup).withConfiguration(GreenMailConfiguration.aConfig().withDisabledAuthentication());
         greenMail.start();
         LOG.warn("DEVELOPMENT MAIL SINK: the platform relay is an in-process GreenMail on {}:{}. Mail sent through it "
                 + "does not leave this machine; see GET /dev/mailbox. The bootstrap admin key is README's development key "

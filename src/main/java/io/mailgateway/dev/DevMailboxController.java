@@ -30,14 +30,32 @@ public class DevMailboxController {
 
     private static Map<String, Object> summary(MimeMessage m) {
         try {
-            return Map.of(
-                    "messageId", String.valueOf(m.getMessageID()),
-                    "from", Arrays.stream(m.getFrom()).map(Address::toString).toList(),
-                    "to", m.getAllRecipients() == null ? List.of()
-                            : Arrays.stream(m.getAllRecipients()).map(Address::toString).toList(),
-                    "subject", String.valueOf(m.getSubject()));
-        } catch (MessagingException e) {
+            Map<String, Object> view = new java.util.LinkedHashMap<>();
+            view.put("messageId", String.valueOf(m.getMessageID()));
+            view.put("from", Arrays.stream(m.getFrom()).map(Address::toString).toList());
+            view.put("to", m.getAllRecipients() == null ? List.of()
+                    : Arrays.stream(m.getAllRecipients()).map(Address::toString).toList());
+            view.put("subject", String.valueOf(m.getSubject()));
+            view.put("text", plainText(m));
+            return view;
+        } catch (MessagingException | java.io.IOException e) {
             return Map.of("error", "unreadable message");
         }
+    }
+
+    /** The text/plain part, so a test e-mail's confirmation link can be read here. */
+    private static String plainText(jakarta.mail.Part part) throws MessagingException, java.io.IOException {
+        if (part.isMimeType("text/plain")) {
+            return String.valueOf(part.getContent());
+        }
+        if (part.getContent() instanceof jakarta.mail.Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                String text = plainText(multipart.getBodyPart(i));
+                if (text != null) {
+                    return text;
+                }
+            }
+        }
+        return null;
     }
 }
