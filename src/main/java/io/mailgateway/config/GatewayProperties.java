@@ -30,7 +30,12 @@ public record GatewayProperties(
         @Valid @NotNull Relay relay,
         @Valid @NotNull Google google,
         @Valid @NotNull Verification verification,
+        @Valid @NotNull DeadLetters deadLetters,
         @Valid @NotNull Encryption encryption) {
+
+    /** How long dead letters (with the patient data in them) are kept, and how often the purge runs. */
+    public record DeadLetters(@NotNull Duration retention, @NotNull Duration purgeInterval) {
+    }
 
     /** The SMTP test e-mail's confirmation link. */
     public record Verification(@NotBlank String publicBaseUrl, @NotNull Duration tokenTtl) {

@@ -4,7 +4,16 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.UUID;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mailgateway.config.GatewayProperties;
 import io.mailgateway.failure.Failure;
+import io.mailgateway.message.SendRequest;
 import io.mailgateway.failure.FailureCategory;
 import io.mailgateway.failure.FailureClassifier;
 import io.mailgateway.message.MessageRepository;
@@ -34,13 +43,19 @@ public class DeadLetterStore {
     private final MessageRepository messages;
     private final MailSettingsRepository settings;
 
+    private final ObjectMapper mapper;
+    private final GatewayProperties properties;
+
     public DeadLetterStore(JdbcClient jdbc, TransactionTemplate tx, FailureClassifier classifier,
-            MessageRepository messages, MailSettingsRepository settings) {
+            MessageRepository messages, MailSettingsRepository settings, ObjectMapper mapper,
+            GatewayProperties properties) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.classifier = classifier;
         this.messages = messages;
         this.settings = settings;
+        this.mapper = mapper;
+        this.properties = properties;
     }
 
     /**
@@ -71,18 +86,59 @@ public class DeadLetterStore {
         StoredMessage message = messages.find(messageId)
                 .orElseThrow(() -> new IllegalStateException("no message " + messageId));
         String id = UUID.randomUUID().toString();
+        SendRequest request = readRequest(message.requestJson());
+        String recipients = String.join(",", java.util.stream.Stream.of(request.toOrEmpty(), request.ccOrEmpty(),
+                request.bccOrEmpty()).flatMap(List::stream).map(a -> a.trim().toLowerCase(Locale.ROOT)).toList());
         jdbc.sql("""
                 insert into dead_letter (id, message_id, tenant_id, route, category, provider_reply, hint, attempts,
-                                         request_json, status, created_at)
-                values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', ?)""")
+                                         request_json, status, created_at, settings_json, recipients, subject)
+                values (?, ?, ?, ?, ?, ?, ?, ?, ?, 'NEW', ?, ?, ?, ?)""")
                 .params(id, message.id(), message.tenantId(), message.route(), failure.category().name(),
                         failure.providerReply(), failure.hint(), message.attempts(), message.requestJson(),
-                        Timestamp.from(Instant.now()))
+                        Timestamp.from(Instant.now()), settingsInForce(message), recipients, request.subject())
                 .update();
         messages.deadLettered(messageId, failure);
         if (failure.category() == FailureCategory.REAUTH_REQUIRED && RouteChoice.GMAIL.name().equals(message.route())) {
             settings.markGmailNeedsReauth(message.tenantId());
         }
         return id;
+    }
+
+    private SendRequest readRequest(String json) {
+        try {
+            return mapper.readValue(json, SendRequest.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A stored request is unreadable");
+        }
+    }
+
+    /** The route's settings when the message failed, for support staff: addresses and modes, never a secret. */
+    private String settingsInForce(StoredMessage message) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("route", message.route());
+        if (RouteChoice.SMTP.name().equals(message.route())) {
+            settings.findSmtp(message.tenantId()).ifPresent(s -> {
+                view.put("host", s.host());
+                view.put("port", s.port());
+                view.put("security", s.security().name());
+                view.put("username", s.username());
+                view.put("fromAddress", s.fromAddress());
+                view.put("status", s.status().name());
+            });
+        } else if (RouteChoice.GMAIL.name().equals(message.route())) {
+            settings.findGmail(message.tenantId()).ifPresent(g -> {
+                view.put("account", g.accountEmail());
+                view.put("status", g.status().name());
+            });
+        } else {
+            view.put("host", properties.relay().host());
+            view.put("port", properties.relay().port());
+            view.put("security", properties.relay().security().name());
+        }
+        try {
+            return mapper.writeValueAsString(view);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -55,6 +55,7 @@ public class MessageRepository {
 
     /** A failed attempt that will be tried again. */
     public void retrying(String id, Failure failure) {
+        recordAttempt(id, "FAILED", failure);
         jdbc.sql("""
                 update message set status = 'RETRYING', attempts = attempts + 1, last_error_category = ?,
                        last_error_reply = ?, last_error_hint = ?, updated_at = ?
@@ -63,16 +64,54 @@ public class MessageRepository {
     }
 
     public void sent(String id, String providerMessageId) {
+        recordAttempt(id, "SENT", null);
         jdbc.sql("update message set status = 'SENT', sent_at = ?, provider_message_id = ?, updated_at = ? where id = ?")
                 .params(now(), providerMessageId, now(), id).update();
     }
 
     public void deadLettered(String id, Failure failure) {
+        recordAttempt(id, "FAILED", failure);
         jdbc.sql("""
                 update message set status = 'DEAD_LETTERED', last_error_category = ?, last_error_reply = ?,
                        last_error_hint = ?, updated_at = ?
                 where id = ?""")
                 .params(failure.category().name(), failure.providerReply(), failure.hint(), now(), id).update();
+    }
+
+    /** The attempt that just ended, numbered and routed as the message row says. */
+    private void recordAttempt(String id, String outcome, Failure failure) {
+        jdbc.sql("""
+                insert into message_attempt (message_id, attempt, route, outcome, category, provider_reply, at)
+                select id, attempts, route, ?, ?, ?, ? from message where id = ?""")
+                .params(outcome, failure == null ? null : failure.category().name(),
+                        failure == null ? null : failure.providerReply(), now(), id)
+                .update();
+    }
+
+    /** A dead letter is retried: the message is queued again and keeps its id, Message-ID and attempt count. */
+    public boolean requeue(String id) {
+        return jdbc.sql("update message set status = 'QUEUED', updated_at = ? where id = ? and status = 'DEAD_LETTERED'")
+                .params(now(), id).update() == 1;
+    }
+
+    public void discarded(String id) {
+        jdbc.sql("update message set status = 'DISCARDED', updated_at = ? where id = ? and status = 'DEAD_LETTERED'")
+                .params(now(), id).update();
+    }
+
+    public List<java.util.Map<String, Object>> attempts(String id) {
+        return jdbc.sql("select attempt, route, outcome, category, provider_reply, at from message_attempt "
+                        + "where message_id = ? order by attempt, id")
+                .param(id).query((rs, n) -> {
+                    java.util.Map<String, Object> a = new java.util.LinkedHashMap<>();
+                    a.put("attempt", rs.getInt("attempt"));
+                    a.put("route", rs.getString("route"));
+                    a.put("outcome", rs.getString("outcome"));
+                    a.put("category", rs.getString("category"));
+                    a.put("providerReply", rs.getString("provider_reply"));
+                    a.put("at", rs.getTimestamp("at").toInstant());
+                    return a;
+                }).list();
     }
 
     private static Timestamp now() {

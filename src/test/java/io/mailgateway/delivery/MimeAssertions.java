@@ -16,7 +16,7 @@ public final class MimeAssertions {
     private MimeAssertions() {
     }
 
-    static final byte[] PDF = new byte[70_000];
+    public static final byte[] PDF = new byte[70_000];
 
     static {
         new java.util.Random(42).nextBytes(PDF);
