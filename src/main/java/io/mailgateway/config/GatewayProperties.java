@@ -42,7 +42,15 @@ public record GatewayProperties(
     }
 
     /** The queue between intake and dispatch. */
-    public record HandOff(@NotBlank String uri, @Min(1) @Max(200) int consumers) {
+    public record HandOff(
+            @NotBlank String queue,
+            @Min(1) @Max(200) int consumers,
+            /** broker-side redelivery delay of a message whose processing failed (rolled back) */
+            @NotNull Duration redeliveryDelay,
+            @NotNull Duration maxRedeliveryDelay,
+            /** how long an accepted message may wait for its hand-off before the outbox route takes over */
+            @NotNull Duration outboxGrace,
+            @NotNull Duration outboxInterval) {
     }
 
     /** Redelivery of transient failures (read by the error policy in routes/error-handling.camel.yaml). */

@@ -30,7 +30,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * The end of the dead-letter channel: stores the original request with the classified failure and marks the
  * message DEAD_LETTERED, in one transaction. A refused Google grant also marks the tenant's Gmail account
- * NEEDS_REAUTH. If storing fails, it says so loudly and rethrows: the message stays unfinished, never lost.
+ * NEEDS_REAUTH. If storing fails, it says so loudly and rethrows: the queue message is rolled back, never lost.
  */
 @Component("deadLetterStore")
 public class DeadLetterStore {
@@ -75,8 +75,8 @@ public class DeadLetterStore {
                     failure.providerReply(), id);
             return id;
         } catch (RuntimeException e) {
-            LOG.error("DEAD LETTER NOT STORED for message {} ({}): {}. The message stays unfinished and is handed "
-                    + "off again on the next start; nothing is lost, but look at the database now.",
+            LOG.error("DEAD LETTER NOT STORED for message {} ({}): {}. The message stays on the queue and the broker "
+                    + "delivers it again later; nothing is lost, but look at the database now.",
                     messageId, failure.category(), e.getClass().getName());
             throw e;
         }

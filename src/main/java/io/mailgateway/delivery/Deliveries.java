@@ -46,7 +46,6 @@ public class Deliveries {
     private final MimeMessageFactory mimeFactory;
     private final ObjectMapper mapper;
     private final GatewayProperties.Relay relay;
-    private final Instant startedAt = Instant.now();
 
     public Deliveries(MessageRepository messages, RouteResolver resolver, MailSettingsRepository settings,
             SecretCipher cipher, SmtpSessions sessions, MimeMessageFactory mimeFactory, ObjectMapper mapper,
@@ -117,14 +116,6 @@ public class Deliveries {
                 : exchange.getMessage().getHeader(MailConstants.MAIL_MESSAGE_ID, String.class);
         messages.sent(id, providerId);
         LOG.info("Message {} SENT via {} (provider id {})", id, exchange.getVariable("route"), providerId);
-    }
-
-    /**
-     * Ids to hand off again after a restart: accepted before this process started and not yet final. Messages
-     * accepted since then are already on their way.
-     */
-    public List<String> unfinished() {
-        return messages.unfinishedIds(startedAt);
     }
 
     SendRequest request(StoredMessage message) {

@@ -40,24 +40,17 @@ public class MessageRepository {
     }
 
     /** Ids of messages that were accepted but have not reached a final status. */
-    public List<String> unfinishedIds(Instant acceptedBefore) {
-        return jdbc.sql("""
-                select id from message where status in ('QUEUED', 'SENDING', 'RETRYING') and created_at < ?
-                order by created_at""")
-                .param(Timestamp.from(acceptedBefore)).query(String.class).list();
-    }
-
     /** Starts an attempt: SENDING, one more attempt, on the chosen route. */
     public void startAttempt(String id, String route) {
         jdbc.sql("update message set status = 'SENDING', route = ?, attempts = attempts + 1, updated_at = ? where id = ?")
                 .params(route, now(), id).update();
     }
 
-    /** A failed attempt that will be tried again. */
+    /** A failed attempt that will be tried again (the next attempt counts itself when it starts). */
     public void retrying(String id, Failure failure) {
         recordAttempt(id, "FAILED", failure);
         jdbc.sql("""
-                update message set status = 'RETRYING', attempts = attempts + 1, last_error_category = ?,
+                update message set status = 'RETRYING', last_error_category = ?,
                        last_error_reply = ?, last_error_hint = ?, updated_at = ?
                 where id = ?""")
                 .params(failure.category().name(), failure.providerReply(), failure.hint(), now(), id).update();

@@ -1,0 +1,38 @@
+package io.mailgateway.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
+
+import io.mailgateway.support.GatewayTestSupport;
+import org.junit.jupiter.api.Test;
+
+/** A message committed but never put on the queue (the process died in between) is handed off by the outbox. */
+class OutboxTest extends GatewayTestSupport {
+
+    @Test
+    void anAcceptedMessageThatNeverReachedTheQueueIsHandedOffAndSent() throws Exception {
+        TestTenant tenant = newTenant();
+        String template = send(tenant, simpleMessage("patient@example.org", "Reached the queue"));
+        awaitStatus(tenant, template, "SENT");
+
+        // what a crash right after the intake's commit leaves behind: a QUEUED row, not handed off
+        String orphan = UUID.randomUUID().toString();
+        jdbc.sql("""
+                insert into message (id, tenant_id, status, attempts, mime_message_id, request_json, created_at, updated_at)
+                select ?, tenant_id, 'QUEUED', 0, ?, replace(request_json, 'Reached the queue', 'Orphaned by a crash'), ?, ?
+                from message where id = ?""")
+                .params(orphan, "<" + orphan + "@" + tenant.id() + ".example>",
+                        Timestamp.from(Instant.now().minusSeconds(10)), Timestamp.from(Instant.now()), template)
+                .update();
+
+        var sent = awaitStatus(tenant, orphan, "SENT");
+        assertThat(sent.path("attempts").asInt()).isEqualTo(1);
+        assertThat(received(RELAY, tenant)).extracting(m -> m.getSubject())
+                .containsExactlyInAnyOrder("Reached the queue", "Orphaned by a crash");
+        assertThat(jdbc.sql("select handed_off_at from message where id = ?").param(orphan).query(Timestamp.class).single())
+                .isNotNull();
+    }
+}
