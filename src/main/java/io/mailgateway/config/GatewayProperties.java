@@ -82,7 +82,17 @@ public record GatewayProperties(
             boolean allowInsecure,
             Path trustStore,
             String trustStorePassword,
-            String trustStoreType) {
+            String trustStoreType,
+            @Valid @NotNull Pool pool) {
+
+        /** Reused SMTP connections per destination (server and credentials). */
+        public record Pool(
+                boolean enabled,
+                @Min(1) @Max(100) int maxPerDestination,
+                @NotNull Duration idleTimeout,
+                @Min(1) int maxMessagesPerConnection,
+                @NotNull Duration borrowTimeout) {
+        }
     }
 
     /** The platform's own relay: where a tenant's mail goes when it has no route of its own. */

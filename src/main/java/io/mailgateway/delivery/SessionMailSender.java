@@ -17,6 +17,13 @@ import org.springframework.stereotype.Component;
 @Component("sessionMailSender")
 public class SessionMailSender implements JavaMailSender {
 
+    private final SmtpConnectionPool pool;
+
+    public SessionMailSender(SmtpConnectionPool pool) {
+        this.pool = pool;
+    }
+
+    /** Sends over a pooled connection of the message's session; see {@link SmtpConnectionPool}. */
     @Override
     public void send(MimeMessage message) throws MessagingException {
         Session session = message.getSession();
@@ -24,10 +31,31 @@ public class SessionMailSender implements JavaMailSender {
             throw new MessagingException("The message was not built for an SMTP session");
         }
         message.saveChanges();
-        try (Transport transport = session.getTransport("smtp")) {
-            transport.connect();
-            transport.sendMessage(message, message.getAllRecipients());
+        for (int attempt = 1; ; attempt++) {
+            SmtpConnectionPool.Lease lease = pool.borrow(session);
+            try {
+                lease.transport().sendMessage(message, message.getAllRecipients());
+                pool.release(lease);
+                return;
+            } catch (MessagingException | RuntimeException e) {
+                pool.discard(lease);
+                // a reused connection the server had closed meanwhile: once more, on a fresh connection
+                if (attempt == 1 && lease.reused() && brokenConnection(e)) {
+                    continue;
+                }
+                throw e;
+            }
         }
+    }
+
+    private static boolean brokenConnection(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() != null ? t.getCause()
+                : t instanceof MessagingException me ? me.getNextException() : null) {
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // The endpoint-wide settings below do not apply: every message brings its own session.

@@ -40,7 +40,31 @@ public class SmtpSessions {
         this.trustStoreFactory = config.trustStore() == null ? null : loadTrustStore(config);
     }
 
+    /**
+     * One session per destination (server, mode and credentials): the connection pool keys on it, so messages to
+     * the same server share connections, and new credentials get new connections.
+     */
     public Session sessionFor(SmtpServer server) {
+        String key = server.host() + "|" + server.port() + "|" + server.security() + "|" + server.username() + "|"
+                + passwordDigest(server.password());
+        return sessions.computeIfAbsent(key, k -> newSession(server));
+    }
+
+    private final java.util.Map<String, Session> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String passwordDigest(String password) {
+        if (password == null) {
+            return "-";
+        }
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Session newSession(SmtpServer server) {
         Properties p = new Properties();
         p.put("mail.transport.protocol", "smtp");
         p.put("mail.smtp.host", server.host());
