@@ -13,6 +13,25 @@ import org.springframework.context.annotation.Configuration;
 @Configuration
 public class EmbeddedBroker {
 
+    /**
+     * Consumers take one message at a time instead of buffering a window of them: a buffered backlog of one
+     * tenant would otherwise be served before another tenant's higher-priority mail (see HandOffPriority).
+     */
+    @Bean
+    static org.springframework.beans.factory.config.BeanPostProcessor noConsumerPrefetch() {
+        return new org.springframework.beans.factory.config.BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String name) {
+                Object target = bean instanceof org.springframework.jms.connection.CachingConnectionFactory caching
+                        ? caching.getTargetConnectionFactory() : bean;
+                if (target instanceof org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory artemis) {
+                    artemis.setConsumerWindowSize(0);
+                }
+                return bean;
+            }
+        };
+    }
+
     @Bean
     ArtemisConfigurationCustomizer handOffQueueSettings(GatewayProperties properties) {
         GatewayProperties.HandOff handOff = properties.handOff();

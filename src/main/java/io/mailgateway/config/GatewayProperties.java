@@ -50,7 +50,10 @@ public record GatewayProperties(
             @NotNull Duration maxRedeliveryDelay,
             /** how long an accepted message may wait for its hand-off before the outbox route takes over */
             @NotNull Duration outboxGrace,
-            @NotNull Duration outboxInterval) {
+            @NotNull Duration outboxInterval,
+            /** below this many unfinished messages a tenant's mail gets the high priority, above the large one the low */
+            @Min(1) int smallBacklog,
+            @Min(1) int largeBacklog) {
     }
 
     /** Redelivery of transient failures (read by the error policy in routes/error-handling.camel.yaml). */

@@ -87,6 +87,7 @@ public class MessageIntake {
         LOG.info("Accepted message {} for tenant {} ({} recipients)", id, tenant.id(),
                 request.toOrEmpty().size() + request.ccOrEmpty().size() + request.bccOrEmpty().size());
         exchange.setVariable(HAND_OFF_ID, id);
+        exchange.setVariable("tenantId", tenant.id());
         return new Accepted(id, MessageStatus.QUEUED);
     }
 
