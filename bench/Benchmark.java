@@ -1,0 +1,443 @@
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.mail.Message;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import org.springframework.mail.javamail.JavaMailSenderImpl;
+
+/**
+ * Mail Gateway benchmark: the gateway end to end against a plain JavaMailSender loop and a reused-connection
+ * JavaMail ceiling, on the same SMTP sink, in one run. Started by bench/run; see README "Performance".
+ *
+ * Arguments: jar smtpPort workDir threads measureSeconds
+ */
+public class Benchmark {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final String ADMIN = "bench-admin-key-4Fq9";
+    static final String TEXT = "Dear patient, this is a reminder of your appointment. " + "x".repeat(1950);
+
+    static String jar;
+    static int smtpPort;
+    static Path work;
+    static int threads;
+    static int seconds;
+    static int port;
+
+    public static void main(String[] args) throws Exception {
+        jar = args[0];
+        smtpPort = Integer.parseInt(args[1]);
+        work = Path.of(args[2]);
+        threads = Integer.parseInt(args[3]);
+        seconds = Integer.parseInt(args[4]);
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
+                + ", Java " + System.getProperty("java.version"));
+        results.put("threads", threads);
+        results.put("measureSeconds", seconds);
+
+        results.put("baseline", javaMailSenderLoop());
+        results.put("ceiling", reusedConnectionLoop());
+        Map<String, Object> gateway = gatewayEndToEnd();
+        results.put("gateway", gateway);
+
+        double g = ((Number) gateway.get("deliveredPerSecond")).doubleValue();
+        double b = ((Number) ((Map<?, ?>) results.get("baseline")).get("perSecond")).doubleValue();
+        double c = ((Number) ((Map<?, ?>) results.get("ceiling")).get("perSecond")).doubleValue();
+        results.put("gatewayOverBaseline", round(g / b));
+        results.put("gatewayOverCeiling", round(g / c));
+
+        System.out.println();
+        System.out.println("| case | result |");
+        System.out.println("|---|---|");
+        System.out.printf("| baseline: JavaMailSender.send, one connection per message, %d threads | %.0f msg/s |%n", threads, b);
+        System.out.printf("| ceiling: JavaMail, one reused connection per thread, %d threads | %.0f msg/s |%n", threads, c);
+        System.out.printf("| gateway end to end: accepted | %.0f msg/s |%n", gateway.get("acceptedPerSecond"));
+        System.out.printf("| gateway end to end: delivered | %.0f msg/s |%n", g);
+        System.out.printf("| gateway ÷ baseline | %.2f |%n", g / b);
+        System.out.printf("| gateway ÷ ceiling | %.2f |%n", g / c);
+        System.out.printf("| intake latency at full speed p50 / p99 | %s / %s ms |%n", gateway.get("intakeP50Ms"), gateway.get("intakeP99Ms"));
+        System.out.printf("| intake latency at 500 req/s offered p50 / p99 | %s / %s ms |%n", gateway.get("offered500P50Ms"), gateway.get("offered500P99Ms"));
+        System.out.printf("| fairness: small clinic's delivery during a 20,000 backlog p50 / p99 | %s / %s ms |%n",
+                gateway.get("fairnessBP50Ms"), gateway.get("fairnessBP99Ms"));
+        System.out.printf("| gateway peak RSS / peak heap used | %s MB / %s MB |%n", gateway.get("peakRssMb"), gateway.get("peakHeapMb"));
+        System.out.printf("| start-up of the embedded default (process start to ready) | %s s |%n", gateway.get("startupSeconds"));
+
+        Path out = Path.of("bench", "results", "latest.json");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, json(results) + "\n");
+        System.out.println("\nwritten to " + out);
+    }
+
+    // ---- case 2: the baseline a user would write instead --------------------------------------------------
+    static Map<String, Object> javaMailSenderLoop() throws Exception {
+        JavaMailSenderImpl sender = new JavaMailSenderImpl();
+        sender.setHost("127.0.0.1");
+        sender.setPort(smtpPort);
+        return loop("baseline", () -> {
+            MimeMessage m = sender.createMimeMessage();
+            fill(m);
+            sender.send(m);
+        }, false);
+    }
+
+    // ---- case 3: the ceiling ---------------------------------------------------------------------------------
+    static Map<String, Object> reusedConnectionLoop() throws Exception {
+        Properties p = new Properties();
+        p.put("mail.smtp.host", "127.0.0.1");
+        p.put("mail.smtp.port", String.valueOf(smtpPort));
+        Session session = Session.getInstance(p);
+        ThreadLocal<Transport> transports = ThreadLocal.withInitial(() -> {
+            try {
+                Transport t = session.getTransport("smtp");
+                t.connect();
+                return t;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        return loop("ceiling", () -> {
+            MimeMessage m = new MimeMessage(session);
+            fill(m);
+            m.saveChanges();
+            transports.get().sendMessage(m, m.getAllRecipients());
+        }, false);
+    }
+
+    static void fill(MimeMessage m) throws Exception {
+        m.setFrom(new InternetAddress("bench@clinic.example"));
+        m.setRecipient(Message.RecipientType.TO, new InternetAddress("patient@example.org"));
+        m.setSubject("Reminder");
+        m.setText(TEXT, "UTF-8");
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    static Map<String, Object> loop(String name, Step step, boolean quiet) throws Exception {
+        // 5 s warm-up, then the measured run
+        run(step, 5);
+        long count = run(step, seconds);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("messages", count);
+        r.put("perSecond", round((double) count / seconds));
+        System.out.printf("%s: %d messages in %d s = %.0f msg/s%n", name, count, seconds, (double) count / seconds);
+        return r;
+    }
+
+    static long run(Step step, int secs) throws Exception {
+        LongAdder done = new LongAdder();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        for (int t = 0; t < threads; t++) {
+            pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    step.run();
+                    done.increment();
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(secs + 60, TimeUnit.SECONDS);
+        return done.sum();
+    }
+
+    // ---- case 1 and 4: the gateway --------------------------------------------------------------------------
+    static Map<String, Object> gatewayEndToEnd() throws Exception {
+        Map<String, Object> r = new LinkedHashMap<>();
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Files.createDirectories(work);
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-jar", jar).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("gateway.log").toFile());
+        Map<String, String> env = pb.environment();
+        env.put("SPRING_PROFILES_ACTIVE", "prod");
+        env.put("PORT", String.valueOf(port));
+        env.put("GATEWAY_ADMIN_KEY", ADMIN);
+        env.put("GATEWAY_ENCRYPTION_KEYS", "bench1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+        env.put("GATEWAY_RELAY_HOST", "127.0.0.1");
+        env.put("GATEWAY_RELAY_PORT", String.valueOf(smtpPort));
+        env.put("GATEWAY_RELAY_SECURITY", "NONE");
+        env.put("LOGGING_LEVEL_IO_MAILGATEWAY", "WARN");
+        long started = System.nanoTime();
+        Process gateway = pb.start();
+        try {
+            while (!ready()) {
+                if (!gateway.isAlive()) {
+                    throw new IllegalStateException("the gateway exited: see " + work.resolve("gateway.log"));
+                }
+                Thread.sleep(100);
+            }
+            double startup = (System.nanoTime() - started) / 1e9;
+            r.put("startupSeconds", round(startup));
+            System.out.printf("gateway: ready %.1f s after process start%n", startup);
+            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+            AtomicLong peakHeapKb = new AtomicLong();
+            sampler.scheduleAtFixedRate(() -> peakHeapKb.accumulateAndGet(heapUsedKb(gateway.pid()), Math::max), 0, 1, TimeUnit.SECONDS);
+
+            String key = tenant("bench-north");
+            // warm-up, then full speed for the measured seconds
+            postFor(key, 10, new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
+            awaitDrained(key);
+            ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
+            long t0 = System.nanoTime();
+            long accepted = postFor(key, seconds, latencies, ids);
+            double acceptedPerSecond = (double) accepted / seconds;
+            awaitAllSent(key, ids);
+            double deliverSeconds = (System.nanoTime() - t0) / 1e9;
+            r.put("accepted", accepted);
+            r.put("acceptedPerSecond", round(acceptedPerSecond));
+            r.put("deliveredPerSecond", round(accepted / deliverSeconds));
+            r.put("intakeP50Ms", percentile(latencies, 50));
+            r.put("intakeP99Ms", percentile(latencies, 99));
+            System.out.printf("gateway: accepted %d in %d s (%.0f/s), all SENT after %.1f s (%.0f/s)%n", accepted, seconds,
+                    acceptedPerSecond, deliverSeconds, accepted / deliverSeconds);
+
+            // open loop: 500 requests a second for 20 s
+            ConcurrentLinkedQueue<Long> offered = new ConcurrentLinkedQueue<>();
+            openLoop(key, 500, 20, offered);
+            r.put("offered500P50Ms", percentile(offered, 50));
+            r.put("offered500P99Ms", percentile(offered, 99));
+            System.out.printf("gateway: at 500 req/s offered, intake p50 %s ms, p99 %s ms%n", r.get("offered500P50Ms"), r.get("offered500P99Ms"));
+            awaitDrained(key);
+
+            // fairness: clinic A queues 20,000, then clinic B sends 10; B's time from accepted to SENT
+            String a = tenant("bench-chain");
+            String b = tenant("bench-small");
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            LongAdder aAccepted = new LongAdder();
+            for (int t = 0; t < threads; t++) {
+                pool.submit(() -> {
+                    for (int i = 0; i < 20_000 / threads; i++) {
+                        if (post(a) != null) {
+                            aAccepted.increment();
+                        }
+                    }
+                    return null;
+                });
+            }
+            pool.shutdown();
+            pool.awaitTermination(10, TimeUnit.MINUTES);
+            List<Long> bLatency = new ArrayList<>();
+            List<String[]> bIds = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                bIds.add(new String[] {post(b), String.valueOf(System.nanoTime())});
+            }
+            long aSentWhenBDone = 0;
+            for (String[] sent : bIds) {
+                long acceptedAt = Long.parseLong(sent[1]);
+                while (!"SENT".equals(status(b, sent[0]))) {
+                    Thread.sleep(20);
+                }
+                bLatency.add((System.nanoTime() - acceptedAt) / 1_000_000);
+            }
+            Collections.sort(bLatency);
+            r.put("fairnessABacklog", aAccepted.sum());
+            r.put("fairnessBP50Ms", bLatency.get(4));
+            r.put("fairnessBP99Ms", bLatency.get(9));
+            System.out.printf("fairness: A queued %d; B's 10 messages SENT after p50 %d ms, max %d ms%n", aAccepted.sum(),
+                    bLatency.get(4), bLatency.get(9));
+            awaitDrained(a);
+            sampler.shutdownNow();
+            r.put("peakRssMb", peakRssKb(gateway.pid()) / 1024);
+            r.put("peakHeapMb", peakHeapKb.get() / 1024);
+        } finally {
+            gateway.destroy();
+            gateway.waitFor(60, TimeUnit.SECONDS);
+        }
+        return r;
+    }
+
+    static long postFor(String key, int secs, ConcurrentLinkedQueue<Long> latencies, ConcurrentLinkedQueue<String> ids)
+            throws Exception {
+        LongAdder accepted = new LongAdder();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(secs);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        for (int t = 0; t < threads; t++) {
+            pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    long s = System.nanoTime();
+                    String id = post(key);
+                    latencies.add((System.nanoTime() - s) / 1000);
+                    if (id != null) {
+                        ids.add(id);
+                        accepted.increment();
+                    }
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(secs + 120, TimeUnit.SECONDS);
+        return accepted.sum();
+    }
+
+    static void openLoop(String key, int perSecond, int secs, ConcurrentLinkedQueue<Long> latencies) throws Exception {
+        ScheduledExecutorService ticker = Executors.newScheduledThreadPool(4);
+        ExecutorService workers = Executors.newFixedThreadPool(64);
+        long periodMicros = 1_000_000L / perSecond;
+        var tick = ticker.scheduleAtFixedRate(() -> workers.submit(() -> {
+            long s = System.nanoTime();
+            post(key);
+            latencies.add((System.nanoTime() - s) / 1000);
+            return null;
+        }), 0, periodMicros, TimeUnit.MICROSECONDS);
+        Thread.sleep(secs * 1000L);
+        tick.cancel(false);
+        ticker.shutdown();
+        workers.shutdown();
+        workers.awaitTermination(60, TimeUnit.SECONDS);
+    }
+
+    static String post(String key) throws Exception {
+        String body = "{\"to\":[\"patient@example.org\"],\"subject\":\"Reminder\",\"text\":\"" + TEXT + "\"}";
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/messages"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 202) {
+            return null;
+        }
+        Matcher m = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(r.body());
+        return m.find() ? m.group(1) : null;
+    }
+
+    static String status(String key, String id) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/messages/" + id))
+                .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher m = Pattern.compile("\"status\":\"([^\"]+)\"").matcher(r.body());
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** Waits until the last accepted messages are SENT: they were queued last, so everything before is done too. */
+    static void awaitAllSent(String key, ConcurrentLinkedQueue<String> ids) throws Exception {
+        List<String> all = new ArrayList<>(ids);
+        List<String> last = all.subList(Math.max(0, all.size() - 200), all.size());
+        for (String id : last) {
+            while (!"SENT".equals(status(key, id))) {
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    static void awaitDrained(String key) throws Exception {
+        String probe = post(key);
+        while (!"SENT".equals(status(key, probe))) {
+            Thread.sleep(50);
+        }
+    }
+
+    static String tenant(String id) throws Exception {
+        HttpResponse<String> t = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/tenants"))
+                .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"name\":\"" + id
+                        + "\",\"loginEmail\":\"office@" + id + ".example\",\"fromAddress\":\"noreply@" + id + ".example\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (t.statusCode() != 201) {
+            throw new IllegalStateException(t.body());
+        }
+        HttpResponse<String> k = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/tenants/" + id + "/api-keys"))
+                .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"SENDER\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher m = Pattern.compile("\"key\":\"([^\"]+)\"").matcher(k.body());
+        m.find();
+        return m.group(1);
+    }
+
+    static boolean ready() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness")).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    static long peakRssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    static long heapUsedKb(long pid) {
+        try {
+            Process jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), "-gc",
+                    String.valueOf(pid)).start();
+            List<String> lines = new String(jstat.getInputStream().readAllBytes()).lines().toList();
+            jstat.waitFor();
+            String[] head = lines.get(0).trim().split("\\s+");
+            String[] vals = lines.get(1).trim().split("\\s+");
+            double used = 0;
+            for (int i = 0; i < head.length; i++) {
+                if (head[i].equals("S0U") || head[i].equals("S1U") || head[i].equals("EU") || head[i].equals("OU")) {
+                    used += Double.parseDouble(vals[i]);
+                }
+            }
+            return (long) used;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    static double percentile(ConcurrentLinkedQueue<Long> micros, int p) {
+        List<Long> sorted = new ArrayList<>(micros);
+        Collections.sort(sorted);
+        if (sorted.isEmpty()) {
+            return -1;
+        }
+        long v = sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+        return round(v / 1000.0);
+    }
+
+    static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    static String json(Object o) {
+        if (o instanceof Map<?, ?> m) {
+            List<String> parts = new ArrayList<>();
+            m.forEach((k, v) -> parts.add("\"" + k + "\": " + json(v)));
+            return "{" + String.join(", ", parts) + "}";
+        }
+        if (o instanceof String s) {
+            return "\"" + s.replace("\"", "\\\"") + "\"";
+        }
+        return String.valueOf(o);
+    }
+}
