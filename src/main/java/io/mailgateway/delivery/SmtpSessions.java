@@ -53,15 +53,7 @@ public class SmtpSessions {
     private final java.util.Map<String, Session> sessions = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static String passwordDigest(String password) {
-        if (password == null) {
-            return "-";
-        }
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(password.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return password == null ? "-" : io.mailgateway.crypto.Hashes.sha256Hex(password);
     }
 
     private Session newSession(SmtpServer server) {
