@@ -155,11 +155,7 @@ public class DeadLetterApi {
     }
 
     private SendRequest read(String json) {
-        try {
-            return mapper.readValue(json, SendRequest.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A stored request is unreadable");
-        }
+        return SendRequest.fromStored(mapper, json);
     }
 
     private Object readTree(String json) {

@@ -105,11 +105,7 @@ public class DeadLetterStore {
     }
 
     private SendRequest readRequest(String json) {
-        try {
-            return mapper.readValue(json, SendRequest.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A stored request is unreadable");
-        }
+        return SendRequest.fromStored(mapper, json);
     }
 
     /** The route's settings when the message failed, for support staff: addresses and modes, never a secret. */

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailgateway.config.GatewayProperties;
 import io.mailgateway.crypto.SecretCipher;
@@ -119,10 +118,6 @@ public class Deliveries {
     }
 
     SendRequest request(StoredMessage message) {
-        try {
-            return mapper.readValue(message.requestJson(), SendRequest.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored request of message " + message.id() + " is unreadable");
-        }
+        return SendRequest.fromStored(mapper, message.requestJson());
     }
 }

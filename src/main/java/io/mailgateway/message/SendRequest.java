@@ -35,4 +35,14 @@ public record SendRequest(
     /** A file sent with the message, its content in standard base64. */
     public record Attachment(String filename, String contentType, String contentBase64) {
     }
+
+    /** A request as the message table stores it (JSON written at intake). */
+    public static SendRequest fromStored(com.fasterxml.jackson.databind.ObjectMapper mapper, String json) {
+        try {
+            return mapper.readValue(json, SendRequest.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // never quote the JSON: it holds patient data
+            throw new IllegalStateException("A stored request is unreadable");
+        }
+    }
 }

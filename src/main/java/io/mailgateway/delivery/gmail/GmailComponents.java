@@ -1,8 +1,5 @@
 package io.mailgateway.delivery.gmail;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,11 +59,6 @@ public class GmailComponents {
     }
 
     private static String digest(String value) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 6);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(io.mailgateway.crypto.Hashes.sha256(value), 0, 6);
     }
 }

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -34,6 +32,7 @@ import io.mailgateway.api.ApiException;
 import io.mailgateway.api.ApiException.FieldError;
 import io.mailgateway.api.JsonBodies;
 import io.mailgateway.config.GatewayProperties;
+import io.mailgateway.crypto.Hashes;
 import io.mailgateway.crypto.SecretCipher;
 import io.mailgateway.failure.FailureClassifier;
 import io.mailgateway.settings.GmailAccount;
@@ -101,7 +100,7 @@ public class GoogleSignIn {
         jdbc.sql("""
                 insert into oauth_state (state_hash, tenant_id, code_verifier_enc, return_url, created_at, expires_at)
                 values (?, ?, ?, ?, ?, ?)""")
-                .params(sha256Hex(state), tenantId, cipher.encrypt(verifier), request.returnUrl(), Timestamp.from(now),
+                .params(Hashes.sha256Hex(state), tenantId, cipher.encrypt(verifier), request.returnUrl(), Timestamp.from(now),
                         Timestamp.from(now.plus(google.stateTtl())))
                 .update();
         Map<String, String> query = new LinkedHashMap<>();
@@ -211,7 +210,7 @@ public class GoogleSignIn {
         if (state == null || state.isBlank() || state.length() > 200) {
             return Optional.empty();
         }
-        String hash = sha256Hex(state);
+        String hash = Hashes.sha256Hex(state);
         Optional<PendingSignIn> found = jdbc.sql("select * from oauth_state where state_hash = ?").param(hash)
                 .query((rs, n) -> new PendingSignIn(rs.getString("tenant_id"), rs.getString("code_verifier_enc"),
                         rs.getString("return_url"), rs.getTimestamp("expires_at").toInstant()))
@@ -279,16 +278,7 @@ public class GoogleSignIn {
     }
 
     static String challenge(String verifier) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String sha256Hex(String value) {
-        return io.mailgateway.crypto.Hashes.sha256Hex(value);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(Hashes.sha256(verifier));
     }
 
     private static String form(Map<String, String> params) {
