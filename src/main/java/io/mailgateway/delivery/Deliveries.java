@@ -11,6 +11,7 @@ import io.mailgateway.crypto.SecretCipher;
 import io.mailgateway.failure.DeliveryFailedException;
 import io.mailgateway.failure.Failure;
 import io.mailgateway.failure.FailureCategory;
+import io.mailgateway.message.GroupCommit;
 import io.mailgateway.message.MessageRepository;
 import io.mailgateway.message.SendRequest;
 import io.mailgateway.message.StoredMessage;
@@ -45,10 +46,15 @@ public class Deliveries {
     private final MimeMessageFactory mimeFactory;
     private final ObjectMapper mapper;
     private final GatewayProperties.Relay relay;
+    private final GroupCommit groupCommit;
+
+    /** Exchange variable: the future of the attempt's start (status SENDING, attempts + 1), committed in a group. */
+    public static final String ATTEMPT_STARTED = "attemptStarted";
 
     public Deliveries(MessageRepository messages, RouteResolver resolver, MailSettingsRepository settings,
             SecretCipher cipher, SmtpSessions sessions, MimeMessageFactory mimeFactory, ObjectMapper mapper,
-            GatewayProperties properties) {
+            GatewayProperties properties, GroupCommit groupCommit) {
+        this.groupCommit = groupCommit;
         this.messages = messages;
         this.resolver = resolver;
         this.settings = settings;
@@ -73,7 +79,9 @@ public class Deliveries {
         }
         StoredMessage message = found.get();
         RouteChoice route = resolver.resolve(message.tenantId());
-        messages.startAttempt(id, route.name());
+        // not waited for: the send does not depend on it, and the write that ends the attempt (SENT, or the
+        // failure's) is committed after it, so the queue message is acknowledged only once both are durable
+        exchange.setVariable(ATTEMPT_STARTED, groupCommit.submit(() -> messages.startAttempt(id, route.name())));
         exchange.setVariable("messageId", id);
         exchange.setVariable("tenantId", message.tenantId());
         exchange.setVariable("route", route.name());
@@ -113,8 +121,18 @@ public class Deliveries {
         String providerId = body instanceof com.google.api.services.gmail.model.Message gmail
                 ? gmail.getId()
                 : exchange.getMessage().getHeader(MailConstants.MAIL_MESSAGE_ID, String.class);
-        messages.sent(id, providerId);
+        groupCommit.run(() -> messages.sent(id, providerId));
         LOG.info("Message {} SENT via {} (provider id {})", id, exchange.getVariable("route"), providerId);
+    }
+
+    /** Waits until the start of this exchange's attempt is committed (before a failure is decided on). */
+    public static void awaitAttemptStarted(Exchange exchange) {
+        Object started = exchange.getVariable(ATTEMPT_STARTED);
+        if (started instanceof java.util.concurrent.CompletableFuture<?> future) {
+            @SuppressWarnings("unchecked")
+            java.util.concurrent.CompletableFuture<Void> written = (java.util.concurrent.CompletableFuture<Void>) future;
+            GroupCommit.await(written);
+        }
     }
 
     SendRequest request(StoredMessage message) {

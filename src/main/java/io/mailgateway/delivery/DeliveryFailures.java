@@ -45,6 +45,8 @@ public class DeliveryFailures {
             // the attempt did not even start (e.g. the database is unreachable): roll back, the broker redelivers
             throw error instanceof Exception e ? e : new IllegalStateException(error);
         }
+        // the attempt's start must be committed before its count is read and its failure recorded
+        Deliveries.awaitAttemptStarted(exchange);
         Failure failure = classifier.classify(error);
         StoredMessage message = messages.find(id).orElseThrow();
         boolean slow = failure.category() == FailureCategory.RATE_LIMITED

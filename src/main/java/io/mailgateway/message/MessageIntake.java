@@ -38,9 +38,11 @@ public class MessageIntake {
     private final SendRequestValidator validator;
     private final MessageRepository messages;
     private final TenantRepository tenants;
+    private final GroupCommit groupCommit;
 
     public MessageIntake(JsonBodies json, ObjectMapper mapper, SendRequestValidator validator,
-            MessageRepository messages, TenantRepository tenants) {
+            MessageRepository messages, TenantRepository tenants, GroupCommit groupCommit) {
+        this.groupCommit = groupCommit;
         this.json = json;
         this.mapper = mapper;
         this.validator = validator;
@@ -78,7 +80,8 @@ public class MessageIntake {
         StoredMessage message = new StoredMessage(id, tenant.id(), MessageStatus.QUEUED, null, 0, idempotencyKey,
                 "<" + id + "@" + domainOf(from) + ">", toJson(stored), now, null, null, null, null, null);
         try {
-            messages.insert(message);
+            // committed (with other requests' messages) before the client hears 202
+            groupCommit.run(() -> messages.insert(message));
         } catch (DuplicateKeyException raced) {
             // a concurrent request with the same Idempotency-Key won: answer with its message
             StoredMessage winner = messages.findByIdempotencyKey(tenant.id(), idempotencyKey).orElseThrow();

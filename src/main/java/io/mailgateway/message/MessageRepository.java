@@ -14,6 +14,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class MessageRepository {
 
+    private static final String SELECT =
+            "select m.*, b.request_json from message m join message_body b on b.message_id = m.id ";
+
     private final JdbcClient jdbc;
 
     public MessageRepository(JdbcClient jdbc) {
@@ -22,24 +25,25 @@ public class MessageRepository {
 
     public void insert(StoredMessage m) {
         jdbc.sql("""
-                insert into message (id, tenant_id, status, attempts, idempotency_key, mime_message_id, request_json,
+                insert into message (id, tenant_id, status, attempts, idempotency_key, mime_message_id,
                                      created_at, updated_at)
-                values (?, ?, ?, 0, ?, ?, ?, ?, ?)""")
+                values (?, ?, ?, 0, ?, ?, ?, ?)""")
                 .params(m.id(), m.tenantId(), m.status().name(), m.idempotencyKey(), m.mimeMessageId(),
-                        m.requestJson(), Timestamp.from(m.createdAt()), Timestamp.from(m.createdAt()))
+                        Timestamp.from(m.createdAt()), Timestamp.from(m.createdAt()))
                 .update();
+        jdbc.sql("insert into message_body (message_id, request_json) values (?, ?)")
+                .params(m.id(), m.requestJson()).update();
     }
 
     public Optional<StoredMessage> find(String id) {
-        return jdbc.sql("select * from message where id = ?").param(id).query(MessageRepository::map).optional();
+        return jdbc.sql(SELECT + "where m.id = ?").param(id).query(MessageRepository::map).optional();
     }
 
     public Optional<StoredMessage> findByIdempotencyKey(String tenantId, String key) {
-        return jdbc.sql("select * from message where tenant_id = ? and idempotency_key = ?")
+        return jdbc.sql(SELECT + "where m.tenant_id = ? and m.idempotency_key = ?")
                 .params(tenantId, key).query(MessageRepository::map).optional();
     }
 
-    /** Ids of messages that were accepted but have not reached a final status. */
     /** Starts an attempt: SENDING, one more attempt, on the chosen route. */
     public void startAttempt(String id, String route) {
         jdbc.sql("update message set status = 'SENDING', route = ?, attempts = attempts + 1, updated_at = ? where id = ?")

@@ -40,6 +40,14 @@ public class Outbox {
                 .params(Timestamp.from(Instant.now()), id).update();
     }
 
+    /** Marks a group of messages handed off. */
+    public void handedOff(List<String> ids) {
+        if (!ids.isEmpty()) {
+            jdbc.sql("update message set handed_off_at = :now where id in (:ids) and handed_off_at is null")
+                    .param("now", Timestamp.from(Instant.now())).param("ids", ids).update();
+        }
+    }
+
     /**
      * Ids that were accepted more than the grace period ago and never handed off. Each is claimed with a
      * conditional update, so two instances never hand off the same row at once; a claim that was not completed

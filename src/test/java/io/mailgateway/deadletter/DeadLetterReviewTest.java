@@ -224,6 +224,8 @@ class DeadLetterReviewTest extends GatewayTestSupport {
         assertThat(get("/api/v1/dead-letters/" + recent, supportKey).status()).isEqualTo(200);
         assertThat(jdbc.sql("select count(*) from message where id = ?").param(oldMessage).query(Long.class).single())
                 .as("the message with its bodies is gone too").isZero();
+        assertThat(jdbc.sql("select count(*) from message_body where message_id = ?").param(oldMessage).query(Long.class).single())
+                .as("the stored request of the message is gone").isZero();
         assertThat(jdbc.sql("select count(*) from dead_letter_audit where dead_letter_id = ?").param(old).query(Long.class).single()).isZero();
         assertThat(logged.list).anySatisfy(e -> assertThat(e.getFormattedMessage()).startsWith("Purged ").contains("retention PT720H"));
     }

@@ -21,12 +21,16 @@ class OutboxTest extends GatewayTestSupport {
         // what a crash right after the intake's commit leaves behind: a QUEUED row, not handed off
         String orphan = UUID.randomUUID().toString();
         jdbc.sql("""
-                insert into message (id, tenant_id, status, attempts, mime_message_id, request_json, created_at, updated_at)
-                select ?, tenant_id, 'QUEUED', 0, ?, replace(request_json, 'Reached the queue', 'Orphaned by a crash'), ?, ?
-                from message where id = ?""")
+                insert into message (id, tenant_id, status, attempts, mime_message_id, created_at, updated_at)
+                select ?, tenant_id, 'QUEUED', 0, ?, ?, ? from message where id = ?""")
                 .params(orphan, "<" + orphan + "@" + tenant.id() + ".example>",
                         Timestamp.from(Instant.now().minusSeconds(10)), Timestamp.from(Instant.now()), template)
                 .update();
+        jdbc.sql("""
+                insert into message_body (message_id, request_json)
+                select ?, replace(request_json, 'Reached the queue', 'Orphaned by a crash') from message_body
+                where message_id = ?""")
+                .params(orphan, template).update();
 
         var sent = awaitStatus(tenant, orphan, "SENT");
         assertThat(sent.path("attempts").asInt()).isEqualTo(1);

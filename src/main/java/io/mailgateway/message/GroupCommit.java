@@ -1,0 +1,143 @@
+package io.mailgateway.message;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Group commit for the writes on the hot path (accepting a message, marking it handed off, starting and ending an
+ * attempt). Callers on many threads hand their write to one writer thread, which runs everything waiting in one
+ * transaction and commits once: the cost of a commit (an fsync, and for H2 the rewrite of the touched pages) is
+ * paid once per group instead of once per write. A caller that needs its write durable waits for the commit
+ * ({@link #run}); one that does not, only queues it ({@link #submit}). Writes keep their order.
+ *
+ * <p>When a group fails (a unique key, a lost connection), it is rolled back and each write is run again in a
+ * transaction of its own, so one bad write fails alone and the others are still committed.
+ */
+@Component("groupCommit")
+public class GroupCommit {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+    private static final int MAX_GROUP = 256;
+
+    private final TransactionTemplate tx;
+    private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    private record Write(Runnable work, CompletableFuture<Void> done) {
+    }
+
+    public GroupCommit(TransactionTemplate tx) {
+        this.tx = tx;
+        this.writer = new Thread(this::writeLoop, "group-commit");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    /** Queues a write; the future completes when it is committed (or fails with the write's own error). */
+    public CompletableFuture<Void> submit(Runnable work) {
+        Write write = new Write(work, new CompletableFuture<>());
+        if (!running) {
+            // shutting down: the writer may be gone, so write at once in a transaction of its own
+            runAlone(write);
+            return write.done();
+        }
+        queue.add(write);
+        if (!running && queue.remove(write)) {
+            // the writer stopped while this was being queued
+            runAlone(write);
+        }
+        return write.done();
+    }
+
+    /** Runs a write and returns once it is committed; its exception, if any, is thrown here. */
+    public void run(Runnable work) {
+        await(submit(work));
+    }
+
+    /** Waits for a write queued earlier; its exception, if any, is thrown here. */
+    public static void await(CompletableFuture<Void> written) {
+        try {
+            written.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a commit", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new CompletionException(cause);
+        }
+    }
+
+    private void writeLoop() {
+        List<Write> group = new ArrayList<>(MAX_GROUP);
+        while (running || !queue.isEmpty()) {
+            try {
+                Write first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                queue.drainTo(group, MAX_GROUP - 1);
+                commit(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            } catch (RuntimeException | Error e) {
+                // never leave a caller waiting
+                group.forEach(w -> w.done().completeExceptionally(e));
+                LOG.error("Group commit failed: {}", e.toString());
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void commit(List<Write> group) {
+        if (group.size() == 1) {
+            runAlone(group.get(0));
+            return;
+        }
+        try {
+            tx.executeWithoutResult(status -> group.forEach(w -> w.work().run()));
+            group.forEach(w -> w.done().complete(null));
+        } catch (RuntimeException groupFailed) {
+            // find the write that failed: each on its own, in order
+            group.forEach(this::runAlone);
+        }
+    }
+
+    private void runAlone(Write write) {
+        try {
+            tx.executeWithoutResult(status -> write.work().run());
+            write.done().complete(null);
+        } catch (RuntimeException e) {
+            write.done().completeExceptionally(e);
+        }
+    }
+
+    /** Commits what is still queued, then stops the writer; later writes are committed one by one. */
+    @PreDestroy
+    public void stop() throws InterruptedException {
+        running = false;
+        writer.join(TimeUnit.SECONDS.toMillis(30));
+        Write left;
+        while ((left = queue.poll()) != null) {
+            runAlone(left);
+        }
+    }
+}

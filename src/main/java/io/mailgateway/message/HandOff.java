@@ -1,0 +1,117 @@
+package io.mailgateway.message;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.mailgateway.config.GatewayProperties;
+import jakarta.annotation.PreDestroy;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Puts accepted messages on the durable hand-off queue. Intake has already committed the message (the outbox row)
+ * and answered 202; this sends the ids in groups, each group in one JMS transaction (one journal write for many
+ * messages), with the fairness priority of each message's tenant, and then marks them handed off. Whatever does
+ * not reach the queue (the broker is down, the process dies first) stays unmarked and the outbox route hands it
+ * off later, so nothing accepted is lost.
+ */
+@Component("handOff")
+public class HandOff {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HandOff.class);
+    private static final int MAX_GROUP = 500;
+
+    private final ConnectionFactory connectionFactory;
+    private final HandOffPriority priority;
+    private final Outbox outbox;
+    private final GroupCommit groupCommit;
+    private final String queueName;
+    private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+    private final Thread sender;
+    private volatile boolean running = true;
+
+    private record Pending(String messageId, String tenantId) {
+    }
+
+    public HandOff(ConnectionFactory connectionFactory, HandOffPriority priority, Outbox outbox,
+            GroupCommit groupCommit, GatewayProperties properties) {
+        this.connectionFactory = connectionFactory;
+        this.priority = priority;
+        this.outbox = outbox;
+        this.groupCommit = groupCommit;
+        this.queueName = properties.handOff().queue();
+        this.sender = new Thread(this::sendLoop, "hand-off");
+        this.sender.setDaemon(true);
+        this.sender.start();
+    }
+
+    /** Queues a committed message for the hand-off (the variables set by intake). */
+    public void enqueue(@Variable("messageId") String messageId, @Variable("tenantId") String tenantId) {
+        if (running) {
+            pending.add(new Pending(messageId, tenantId));
+        }
+        // stopping: the outbox route of the next start hands it off
+    }
+
+    private void sendLoop() {
+        List<Pending> group = new ArrayList<>(MAX_GROUP);
+        while (running || !pending.isEmpty()) {
+            try {
+                Pending first = pending.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                pending.drainTo(group, MAX_GROUP - 1);
+                send(group);
+                List<String> ids = group.stream().map(Pending::messageId).toList();
+                groupCommit.submit(() -> outbox.handedOff(ids));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (JMSException | RuntimeException e) {
+                LOG.warn("{} accepted messages did not reach the queue now ({}); the outbox hands them off later",
+                        group.size(), e.toString());
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void send(List<Pending> group) throws JMSException {
+        try (Connection connection = connectionFactory.createConnection();
+                Session session = connection.createSession(true, Session.SESSION_TRANSACTED)) {
+            MessageProducer producer = session.createProducer(session.createQueue(queueName));
+            try {
+                for (Pending p : group) {
+                    producer.send(session.createTextMessage(p.messageId()), DeliveryMode.PERSISTENT,
+                            priority.priority(p.tenantId()), 0);
+                }
+                session.commit();
+            } catch (JMSException | RuntimeException e) {
+                session.rollback();
+                throw e;
+            } finally {
+                producer.close();
+            }
+        }
+    }
+
+    /** Sends what is still queued, then stops. */
+    @PreDestroy
+    public void stop() throws InterruptedException {
+        running = false;
+        sender.join(TimeUnit.SECONDS.toMillis(30));
+    }
+}
