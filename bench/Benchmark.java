@@ -215,13 +215,13 @@ public class Benchmark {
             double startup = (System.nanoTime() - started) / 1e9;
             r.put("startupSeconds", round(startup));
             System.out.printf("gateway: ready %.1f s after process start%n", startup);
-            ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
             AtomicLong peakHeapKb = new AtomicLong();
-            sampler.scheduleAtFixedRate(() -> peakHeapKb.accumulateAndGet(heapUsedKb(gateway.pid()), Math::max), 0, 1, TimeUnit.SECONDS);
+            heapSampler(gateway.pid(), peakHeapKb);
 
             String key = tenant("bench-north");
             // warm-up, then full speed for the measured seconds
-            postFor(key, 10, new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
+            // warm-up (the JIT compiles the hot path), then full speed for the measured seconds
+            postFor(key, 20, new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
             awaitDrained(key);
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
@@ -283,7 +283,6 @@ public class Benchmark {
             System.out.printf("fairness: A queued %d; B's 10 messages SENT after p50 %d ms, max %d ms%n", aAccepted.sum(),
                     bLatency.get(4), bLatency.get(9));
             awaitDrained(a);
-            sampler.shutdownNow();
             r.put("peakRssMb", peakRssKb(gateway.pid()) / 1024);
             r.put("peakHeapMb", peakHeapKb.get() / 1024);
         } finally {
@@ -410,24 +409,46 @@ public class Benchmark {
         return -1;
     }
 
-    static long heapUsedKb(long pid) {
-        try {
-            Process jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), "-gc",
-                    String.valueOf(pid)).start();
-            List<String> lines = new String(jstat.getInputStream().readAllBytes()).lines().toList();
-            jstat.waitFor();
-            String[] head = lines.get(0).trim().split("\\s+");
-            String[] vals = lines.get(1).trim().split("\\s+");
-            double used = 0;
-            for (int i = 0; i < head.length; i++) {
-                if (head[i].equals("S0U") || head[i].equals("S1U") || head[i].equals("EU") || head[i].equals("OU")) {
-                    used += Double.parseDouble(vals[i]);
+    /**
+     * Follows the gateway's heap with one long-running {@code jstat -gc <pid> 1000} (a line a second) and keeps the
+     * peak of the used survivor, eden and old spaces. One jstat for the whole run: starting a JVM every second
+     * would take CPU from the gateway it measures.
+     */
+    static Thread heapSampler(long pid, AtomicLong peakKb) {
+        Thread t = new Thread(() -> {
+            try {
+                Process jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(),
+                        "-gc", String.valueOf(pid), "1000").redirectErrorStream(true).start();
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(jstat.getInputStream()))) {
+                    String[] head = null;
+                    String line;
+                    while ((line = lines.readLine()) != null) {
+                        String[] cells = line.trim().split("\\s+");
+                        if (cells.length > 0 && cells[0].equals("S0C")) {
+                            head = cells;
+                            continue;
+                        }
+                        if (head == null || cells.length != head.length) {
+                            continue;
+                        }
+                        double used = 0;
+                        for (int i = 0; i < head.length; i++) {
+                            if (head[i].equals("S0U") || head[i].equals("S1U") || head[i].equals("EU") || head[i].equals("OU")) {
+                                used += Double.parseDouble(cells[i]);
+                            }
+                        }
+                        peakKb.accumulateAndGet((long) used, Math::max);
+                    }
+                } finally {
+                    jstat.destroy();
                 }
+            } catch (IOException | RuntimeException e) {
+                System.err.println("heap sampler: " + e);
             }
-            return (long) used;
-        } catch (Exception e) {
-            return 0;
-        }
+        }, "heap-sampler");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     static double percentile(ConcurrentLinkedQueue<Long> micros, int p) {

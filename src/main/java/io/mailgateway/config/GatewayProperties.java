@@ -31,7 +31,26 @@ public record GatewayProperties(
         @Valid @NotNull Google google,
         @Valid @NotNull Verification verification,
         @Valid @NotNull DeadLetters deadLetters,
-        @Valid @NotNull Encryption encryption) {
+        @Valid @NotNull Encryption encryption,
+        @Valid @NotNull TenantLimits tenantLimits) {
+
+    /**
+     * How fast one tenant's mail may leave, per route type; every tenant has its own limiter for each. Over a limit
+     * a message waits (it goes back on the queue for later) and is never failed for it. 0 means no limit.
+     * Rate and concurrency are counted per gateway instance; the daily limit is counted in the database.
+     */
+    public record TenantLimits(@Valid @NotNull RouteLimit platform, @Valid @NotNull RouteLimit smtp,
+            @Valid @NotNull RouteLimit gmail) {
+
+        public record RouteLimit(
+                /** messages a second, with a burst of this many */
+                @Min(0) int messagesPerSecond,
+                /** sends in progress at once */
+                @Min(0) int concurrentSends,
+                /** messages in any 24 hours */
+                @Min(0) int perDay) {
+        }
+    }
 
     /** How long dead letters (with the patient data in them) are kept, and how often the purge runs. */
     public record DeadLetters(@NotNull Duration retention, @NotNull Duration purgeInterval) {

@@ -79,15 +79,21 @@ public class Deliveries {
         }
         StoredMessage message = found.get();
         RouteChoice route = resolver.resolve(message.tenantId());
-        // not waited for: the send does not depend on it, and the write that ends the attempt (SENT, or the
-        // failure's) is committed after it, so the queue message is acknowledged only once both are durable
-        exchange.setVariable(ATTEMPT_STARTED, groupCommit.submit(() -> messages.startAttempt(id, route.name())));
         exchange.setVariable("messageId", id);
         exchange.setVariable("tenantId", message.tenantId());
         exchange.setVariable("route", route.name());
         exchange.setVariable("message", message);
-        LOG.info("Message {} of tenant {}: attempt {} via {}", id, message.tenantId(), message.attempts() + 1, route);
         return message;
+    }
+
+    /** Starts the attempt (after the tenant's limits let the message go): SENDING, one more attempt, the route. */
+    public void startAttempt(Exchange exchange, @Variable("message") StoredMessage message,
+            @Variable("route") String route) {
+        // not waited for: the send does not depend on it, and the write that ends the attempt (SENT, or the
+        // failure's) is committed after it, so the queue message is acknowledged only once both are durable
+        exchange.setVariable(ATTEMPT_STARTED, groupCommit.submit(() -> messages.startAttempt(message.id(), route)));
+        LOG.info("Message {} of tenant {}: attempt {} via {}", message.id(), message.tenantId(), message.attempts() + 1,
+                route);
     }
 
     /** The message for the tenant's own SMTP server (confirmed settings only). */
