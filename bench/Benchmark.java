@@ -219,7 +219,6 @@ public class Benchmark {
             heapSampler(gateway.pid(), peakHeapKb);
 
             String key = tenant("bench-north");
-            // warm-up, then full speed for the measured seconds
             // warm-up (the JIT compiles the hot path), then full speed for the measured seconds
             postFor(key, 20, new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
             awaitDrained(key);
