@@ -14,6 +14,8 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.mailgateway.config.GatewayProperties;
 import io.mailgateway.config.GatewayProperties.TenantLimits.RouteLimit;
+import io.mailgateway.message.GroupCommit;
+import io.mailgateway.message.MessageRepository;
 import org.apache.camel.Exchange;
 import org.apache.camel.Variable;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -54,9 +56,15 @@ public class TenantLimits {
     private final Map<String, long[]> dailyCounts = new ConcurrentHashMap<>();
     private final Map<String, Long> dailyWarned = new ConcurrentHashMap<>();
 
-    public TenantLimits(GatewayProperties properties, JdbcClient jdbc) {
+    private final GroupCommit groupCommit;
+    private final MessageRepository messages;
+
+    public TenantLimits(GatewayProperties properties, JdbcClient jdbc, GroupCommit groupCommit,
+            MessageRepository messages) {
         this.config = properties.tenantLimits();
         this.jdbc = jdbc;
+        this.groupCommit = groupCommit;
+        this.messages = messages;
     }
 
     public RouteLimit limitFor(String route) {
@@ -83,6 +91,7 @@ public class TenantLimits {
         if (today != null && !take(today, limit.perDay())) {
             warnDaily(key, limit.perDay());
             waitUntil(exchange, messageId, now + DAILY_WAIT_MS);
+            showWaiting(messageId, "DAILY_LIMIT", now + DAILY_WAIT_MS);
             return;
         }
 
@@ -99,6 +108,7 @@ public class TenantLimits {
                         Instant.ofEpochMilli(at));
                 giveBack(today);
                 waitUntil(exchange, messageId, at);
+                showWaiting(messageId, "RATE_LIMIT", at);
                 return;
             }
         }
@@ -137,6 +147,11 @@ public class TenantLimits {
         exchange.setVariable(WAIT, true);
         exchange.getMessage().setBody(messageId);
         exchange.getMessage().setHeader(DeliveryFailures.SCHEDULED_DELIVERY, at);
+    }
+
+    /** Tells the status API why the message waits (written with the next group of commits; not waited for). */
+    private void showWaiting(String messageId, String reason, long until) {
+        groupCommit.submit(() -> messages.waiting(messageId, reason, Instant.ofEpochMilli(until)));
     }
 
     private RateLimiter rateLimiter(String key, RouteLimit limit) {

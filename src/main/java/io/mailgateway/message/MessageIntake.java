@@ -78,7 +78,7 @@ public class MessageIntake {
         String id = UUID.randomUUID().toString();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         StoredMessage message = new StoredMessage(id, tenant.id(), MessageStatus.QUEUED, null, 0, idempotencyKey,
-                "<" + id + "@" + domainOf(from) + ">", toJson(stored), now, null, null, null, null, null);
+                "<" + id + "@" + domainOf(from) + ">", toJson(stored), now, null, null, null, null, null, null, null);
         try {
             // committed (with other requests' messages) before the client hears 202
             groupCommit.run(() -> messages.insert(message));
@@ -116,6 +116,17 @@ public class MessageIntake {
             view.put("lastError", error);
         } else {
             view.put("lastError", null);
+        }
+        if (m.waitingReason() != null && !m.status().isFinal() && m.status() != MessageStatus.SENDING) {
+            Map<String, Object> waiting = new LinkedHashMap<>();
+            waiting.put("reason", m.waitingReason());
+            waiting.put("until", m.waitingUntil());
+            waiting.put("hint", "DAILY_LIMIT".equals(m.waitingReason())
+                    ? "The clinic's daily sending limit for this route is reached; the message goes out when the limit allows."
+                    : "The clinic's sending rate limit holds the message back until then; it is not failed.");
+            view.put("waiting", waiting);
+        } else {
+            view.put("waiting", null);
         }
         return view;
     }

@@ -46,8 +46,17 @@ public class MessageRepository {
 
     /** Starts an attempt: SENDING, one more attempt, on the chosen route. */
     public void startAttempt(String id, String route) {
-        jdbc.sql("update message set status = 'SENDING', route = ?, attempts = attempts + 1, updated_at = ? where id = ?")
+        jdbc.sql("""
+                update message set status = 'SENDING', route = ?, attempts = attempts + 1, updated_at = ?,
+                       waiting_reason = null, waiting_until = null
+                where id = ?""")
                 .params(route, now(), id).update();
+    }
+
+    /** The tenant's sending limits hold the message back until the given time. */
+    public void waiting(String id, String reason, Instant until) {
+        jdbc.sql("update message set waiting_reason = ?, waiting_until = ? where id = ? and status in ('QUEUED', 'RETRYING')")
+                .params(reason, Timestamp.from(until), id).update();
     }
 
     /** A failed attempt that will be tried again (the next attempt counts itself when it starts). */
@@ -117,11 +126,13 @@ public class MessageRepository {
 
     private static StoredMessage map(ResultSet rs, int row) throws SQLException {
         Timestamp sent = rs.getTimestamp("sent_at");
+        Timestamp waiting = rs.getTimestamp("waiting_until");
         return new StoredMessage(rs.getString("id"), rs.getString("tenant_id"),
                 MessageStatus.valueOf(rs.getString("status")), rs.getString("route"), rs.getInt("attempts"),
                 rs.getString("idempotency_key"), rs.getString("mime_message_id"), rs.getString("request_json"),
                 rs.getTimestamp("created_at").toInstant(), sent == null ? null : sent.toInstant(),
                 rs.getString("provider_message_id"), rs.getString("last_error_category"),
-                rs.getString("last_error_reply"), rs.getString("last_error_hint"));
+                rs.getString("last_error_reply"), rs.getString("last_error_hint"), rs.getString("waiting_reason"),
+                waiting == null ? null : waiting.toInstant());
     }
 }

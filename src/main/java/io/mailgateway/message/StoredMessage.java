@@ -17,5 +17,8 @@ public record StoredMessage(
         String providerMessageId,
         String lastErrorCategory,
         String lastErrorReply,
-        String lastErrorHint) {
+        String lastErrorHint,
+        /** set while the tenant's sending limits hold the message back: DAILY_LIMIT or RATE_LIMIT */
+        String waitingReason,
+        Instant waitingUntil) {
 }

@@ -67,6 +67,8 @@ class TenantLimitsTest extends GatewayTestSupport {
                         + "where m.tenant_id = ? and a.outcome <> 'SENT'").param(tenant.id()).query(Long.class).single())
                 .as("no failed attempts").isZero();
         assertThat(received(TENANT_SMTP, tenant)).hasSize(count);
+        assertThat(jdbc.sql("select count(*) from message where tenant_id = ? and waiting_reason is not null")
+                .param(tenant.id()).query(Long.class).single()).as("a sent message no longer waits").isZero();
     }
 
     @Test
@@ -122,6 +124,17 @@ class TenantLimitsTest extends GatewayTestSupport {
                 List.of(last, over1, over2).stream().filter(id -> status(tenant, id).equals("QUEUED")).count() == 2
                         && List.of(last, over1, over2).stream().filter(id -> status(tenant, id).equals("SENT")).count() == 1);
         assertThat(GOOGLE.sent()).as("Gmail was asked to send exactly one").hasSize(1);
+        // the status API says why they wait, and until when they are looked at again
+        String waitingId = List.of(last, over1, over2).stream().filter(id -> status(tenant, id).equals("QUEUED"))
+                .findFirst().orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> get("/api/v1/messages/" + waitingId, tenant.senderKey())
+                .body().path("waiting").path("reason").asText("").equals("DAILY_LIMIT"));
+        var waiting = get("/api/v1/messages/" + waitingId, tenant.senderKey()).body().path("waiting");
+        assertThat(Instant.parse(waiting.path("until").asText())).isAfter(Instant.now().plus(Duration.ofMinutes(5)));
+        assertThat(waiting.path("hint").asText()).contains("daily sending limit");
+        String sentId = List.of(last, over1, over2).stream().filter(id -> status(tenant, id).equals("SENT"))
+                .findFirst().orElseThrow();
+        assertThat(get("/api/v1/messages/" + sentId, tenant.senderKey()).body().path("waiting").isNull()).isTrue();
         assertThat(jdbc.sql("select count(*) from dead_letter where tenant_id = ?").param(tenant.id())
                 .query(Long.class).single()).isZero();
         assertThat(jdbc.sql("select count(*) from message where tenant_id = ? and status = 'QUEUED' and attempts = 0")
