@@ -45,10 +45,12 @@ public class DeadLetterStore {
 
     private final ObjectMapper mapper;
     private final GatewayProperties properties;
+    private final io.mailgateway.delivery.DeliveryMetrics metrics;
 
     public DeadLetterStore(JdbcClient jdbc, TransactionTemplate tx, FailureClassifier classifier,
             MessageRepository messages, MailSettingsRepository settings, ObjectMapper mapper,
-            GatewayProperties properties) {
+            GatewayProperties properties, io.mailgateway.delivery.DeliveryMetrics metrics) {
+        this.metrics = metrics;
         this.jdbc = jdbc;
         this.tx = tx;
         this.classifier = classifier;
@@ -71,6 +73,7 @@ public class DeadLetterStore {
         Failure failure = classifier.classify(FailureClassifier.failureOf(exchange));
         try {
             String id = tx.execute(status -> insert(messageId, failure));
+            metrics.deadLettered(exchange.getVariable("route", String.class), failure.category().name());
             LOG.warn("Message {} DEAD_LETTERED as {} ({}); dead letter {}", messageId, failure.category(),
                     failure.providerReply(), id);
             return id;

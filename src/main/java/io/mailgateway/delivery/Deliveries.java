@@ -47,13 +47,15 @@ public class Deliveries {
     private final ObjectMapper mapper;
     private final GatewayProperties.Relay relay;
     private final GroupCommit groupCommit;
+    private final DeliveryMetrics metrics;
 
     /** Exchange variable: the future of the attempt's start (status SENDING, attempts + 1), committed in a group. */
     public static final String ATTEMPT_STARTED = "attemptStarted";
 
     public Deliveries(MessageRepository messages, RouteResolver resolver, MailSettingsRepository settings,
             SecretCipher cipher, SmtpSessions sessions, MimeMessageFactory mimeFactory, ObjectMapper mapper,
-            GatewayProperties properties, GroupCommit groupCommit) {
+            GatewayProperties properties, GroupCommit groupCommit, DeliveryMetrics metrics) {
+        this.metrics = metrics;
         this.groupCommit = groupCommit;
         this.messages = messages;
         this.resolver = resolver;
@@ -128,6 +130,7 @@ public class Deliveries {
                 ? gmail.getId()
                 : exchange.getMessage().getHeader(MailConstants.MAIL_MESSAGE_ID, String.class);
         groupCommit.run(() -> messages.sent(id, providerId));
+        metrics.sent(exchange.getVariable("route", String.class));
         LOG.info("Message {} SENT via {} (provider id {})", id, exchange.getVariable("route"), providerId);
     }
 

@@ -31,8 +31,11 @@ public class DeliveryFailures {
     private final FailureClassifier classifier;
     private final MessageRepository messages;
     private final GatewayProperties.Retry retry;
+    private final DeliveryMetrics metrics;
 
-    public DeliveryFailures(FailureClassifier classifier, MessageRepository messages, GatewayProperties properties) {
+    public DeliveryFailures(FailureClassifier classifier, MessageRepository messages, GatewayProperties properties,
+            DeliveryMetrics metrics) {
+        this.metrics = metrics;
         this.classifier = classifier;
         this.messages = messages;
         this.retry = properties.retry();
@@ -61,6 +64,7 @@ public class DeliveryFailures {
         long max = slow ? retry.rateLimited().maxDelayMs() : retry.maxDelayMs();
         long delay = (long) Math.min(max, initial * Math.pow(retry.multiplier(), redeliveriesDone));
         messages.retrying(id, failure);
+        metrics.retried(exchange.getVariable("route", String.class), failure.category().name());
         LOG.warn("Message {} via {}: {} ({}); attempt {} of {} in {} ms", id, exchange.getVariable("route"),
                 failure.category(), failure.providerReply(), message.attempts() + 1, maxRedeliveries + 1, delay);
         exchange.getMessage().setBody(id);

@@ -58,9 +58,11 @@ public class TenantLimits {
 
     private final GroupCommit groupCommit;
     private final MessageRepository messages;
+    private final DeliveryMetrics metrics;
 
     public TenantLimits(GatewayProperties properties, JdbcClient jdbc, GroupCommit groupCommit,
-            MessageRepository messages) {
+            MessageRepository messages, DeliveryMetrics metrics) {
+        this.metrics = metrics;
         this.config = properties.tenantLimits();
         this.jdbc = jdbc;
         this.groupCommit = groupCommit;
@@ -92,6 +94,7 @@ public class TenantLimits {
             warnDaily(key, limit.perDay());
             waitUntil(exchange, messageId, now + DAILY_WAIT_MS);
             showWaiting(messageId, "DAILY_LIMIT", now + DAILY_WAIT_MS);
+            metrics.limitWait(route, "DAILY_LIMIT");
             return;
         }
 
@@ -109,6 +112,7 @@ public class TenantLimits {
                 giveBack(today);
                 waitUntil(exchange, messageId, at);
                 showWaiting(messageId, "RATE_LIMIT", at);
+                metrics.limitWait(route, "RATE_LIMIT");
                 return;
             }
         }
@@ -122,6 +126,7 @@ public class TenantLimits {
                 }
                 giveBack(today);
                 waitUntil(exchange, messageId, now + BUSY_WAIT_MS);
+                metrics.limitWait(route, "CONCURRENCY_LIMIT");
                 return;
             }
             exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {

@@ -39,9 +39,12 @@ public class MessageIntake {
     private final MessageRepository messages;
     private final TenantRepository tenants;
     private final GroupCommit groupCommit;
+    private final io.mailgateway.delivery.DeliveryMetrics metrics;
 
     public MessageIntake(JsonBodies json, ObjectMapper mapper, SendRequestValidator validator,
-            MessageRepository messages, TenantRepository tenants, GroupCommit groupCommit) {
+            MessageRepository messages, TenantRepository tenants, GroupCommit groupCommit,
+            io.mailgateway.delivery.DeliveryMetrics metrics) {
+        this.metrics = metrics;
         this.groupCommit = groupCommit;
         this.json = json;
         this.mapper = mapper;
@@ -87,6 +90,7 @@ public class MessageIntake {
             StoredMessage winner = messages.findByIdempotencyKey(tenant.id(), idempotencyKey).orElseThrow();
             return new Accepted(winner.id(), winner.status());
         }
+        metrics.accepted();
         LOG.info("Accepted message {} for tenant {} ({} recipients)", id, tenant.id(),
                 request.toOrEmpty().size() + request.ccOrEmpty().size() + request.bccOrEmpty().size());
         exchange.setVariable(HAND_OFF_ID, id);

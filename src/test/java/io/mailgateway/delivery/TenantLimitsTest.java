@@ -69,6 +69,8 @@ class TenantLimitsTest extends GatewayTestSupport {
         assertThat(received(TENANT_SMTP, tenant)).hasSize(count);
         assertThat(jdbc.sql("select count(*) from message where tenant_id = ? and waiting_reason is not null")
                 .param(tenant.id()).query(Long.class).single()).as("a sent message no longer waits").isZero();
+        assertThat(get("/actuator/prometheus", null).raw()).as("operations see the waits")
+                .containsPattern("(?m)^mailgateway_limit_waits_total\\{reason=\"RATE_LIMIT\",route=\"SMTP\"} [1-9]");
     }
 
     @Test
