@@ -1,12 +1,9 @@
 package io.mailgateway.message;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
@@ -32,30 +29,26 @@ public class GroupCommit {
     private static final int MAX_GROUP = 256;
 
     private final TransactionTemplate tx;
-    private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
-    private volatile boolean running = true;
+    private final GroupingWorker<Write> writer;
 
     private record Write(Runnable work, CompletableFuture<Void> done) {
     }
 
     public GroupCommit(TransactionTemplate tx) {
         this.tx = tx;
-        this.writer = new Thread(this::writeLoop, "group-commit");
-        this.writer.setDaemon(true);
-        this.writer.start();
+        this.writer = new GroupingWorker<>("group-commit", MAX_GROUP, this::commit);
     }
 
     /** Queues a write; the future completes when it is committed (or fails with the write's own error). */
     public CompletableFuture<Void> submit(Runnable work) {
         Write write = new Write(work, new CompletableFuture<>());
-        if (!running) {
+        if (!writer.running()) {
             // shutting down: the writer may be gone, so write at once in a transaction of its own
             runAlone(write);
             return write.done();
         }
-        queue.add(write);
-        if (!running && queue.remove(write)) {
+        writer.add(write);
+        if (!writer.running() && writer.remove(write)) {
             // the writer stopped while this was being queued
             runAlone(write);
         }
@@ -83,30 +76,6 @@ public class GroupCommit {
         }
     }
 
-    private void writeLoop() {
-        List<Write> group = new ArrayList<>(MAX_GROUP);
-        while (running || !queue.isEmpty()) {
-            try {
-                Write first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                group.add(first);
-                queue.drainTo(group, MAX_GROUP - 1);
-                commit(group);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-            } catch (RuntimeException | Error e) {
-                // never leave a caller waiting
-                group.forEach(w -> w.done().completeExceptionally(e));
-                LOG.error("Group commit failed: {}", e.toString());
-            } finally {
-                group.clear();
-            }
-        }
-    }
-
     private void commit(List<Write> group) {
         if (group.size() == 1) {
             runAlone(group.get(0));
@@ -118,6 +87,10 @@ public class GroupCommit {
         } catch (RuntimeException groupFailed) {
             // find the write that failed: each on its own, in order
             group.forEach(this::runAlone);
+        } catch (Error e) {
+            // never leave a caller waiting
+            group.forEach(w -> w.done().completeExceptionally(e));
+            LOG.error("Group commit failed: {}", e.toString());
         }
     }
 
@@ -125,7 +98,7 @@ public class GroupCommit {
         try {
             tx.executeWithoutResult(status -> write.work().run());
             write.done().complete(null);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             write.done().completeExceptionally(e);
         }
     }
@@ -133,10 +106,9 @@ public class GroupCommit {
     /** Commits what is still queued, then stops the writer; later writes are committed one by one. */
     @PreDestroy
     public void stop() throws InterruptedException {
-        running = false;
-        writer.join(TimeUnit.SECONDS.toMillis(30));
+        writer.stop(TimeUnit.SECONDS.toMillis(30));
         Write left;
-        while ((left = queue.poll()) != null) {
+        while ((left = writer.poll()) != null) {
             runAlone(left);
         }
     }

@@ -1,9 +1,6 @@
 package io.mailgateway.message;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.mailgateway.config.GatewayProperties;
@@ -37,9 +34,7 @@ public class HandOff {
     private final Outbox outbox;
     private final GroupCommit groupCommit;
     private final String queueName;
-    private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
-    private final Thread sender;
-    private volatile boolean running = true;
+    private final GroupingWorker<Pending> sender;
 
     private record Pending(String messageId, String tenantId) {
     }
@@ -51,41 +46,25 @@ public class HandOff {
         this.outbox = outbox;
         this.groupCommit = groupCommit;
         this.queueName = properties.handOff().queue();
-        this.sender = new Thread(this::sendLoop, "hand-off");
-        this.sender.setDaemon(true);
-        this.sender.start();
+        this.sender = new GroupingWorker<>("hand-off", MAX_GROUP, this::handOff);
     }
 
     /** Queues a committed message for the hand-off (the variables set by intake). */
     public void enqueue(@Variable("messageId") String messageId, @Variable("tenantId") String tenantId) {
-        if (running) {
-            pending.add(new Pending(messageId, tenantId));
+        if (sender.running()) {
+            sender.add(new Pending(messageId, tenantId));
         }
         // stopping: the outbox route of the next start hands it off
     }
 
-    private void sendLoop() {
-        List<Pending> group = new ArrayList<>(MAX_GROUP);
-        while (running || !pending.isEmpty()) {
-            try {
-                Pending first = pending.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                group.add(first);
-                pending.drainTo(group, MAX_GROUP - 1);
-                send(group);
-                List<String> ids = group.stream().map(Pending::messageId).toList();
-                groupCommit.submit(() -> outbox.handedOff(ids));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (JMSException | RuntimeException e) {
-                LOG.warn("{} accepted messages did not reach the queue now ({}); the outbox hands them off later",
-                        group.size(), e.toString());
-            } finally {
-                group.clear();
-            }
+    private void handOff(List<Pending> group) {
+        try {
+            send(group);
+            List<String> ids = group.stream().map(Pending::messageId).toList();
+            groupCommit.submit(() -> outbox.handedOff(ids));
+        } catch (JMSException | RuntimeException e) {
+            LOG.warn("{} accepted messages did not reach the queue now ({}); the outbox hands them off later",
+                    group.size(), e.toString());
         }
     }
 
@@ -111,7 +90,6 @@ public class HandOff {
     /** Sends what is still queued, then stops. */
     @PreDestroy
     public void stop() throws InterruptedException {
-        running = false;
-        sender.join(TimeUnit.SECONDS.toMillis(30));
+        sender.stop(TimeUnit.SECONDS.toMillis(30));
     }
 }
