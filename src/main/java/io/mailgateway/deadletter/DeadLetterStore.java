@@ -12,6 +12,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailgateway.config.GatewayProperties;
+import io.mailgateway.delivery.DeliveryMetrics;
 import io.mailgateway.failure.Failure;
 import io.mailgateway.message.SendRequest;
 import io.mailgateway.failure.FailureCategory;
@@ -45,11 +46,11 @@ public class DeadLetterStore {
 
     private final ObjectMapper mapper;
     private final GatewayProperties properties;
-    private final io.mailgateway.delivery.DeliveryMetrics metrics;
+    private final DeliveryMetrics metrics;
 
     public DeadLetterStore(JdbcClient jdbc, TransactionTemplate tx, FailureClassifier classifier,
             MessageRepository messages, MailSettingsRepository settings, ObjectMapper mapper,
-            GatewayProperties properties, io.mailgateway.delivery.DeliveryMetrics metrics) {
+            GatewayProperties properties, DeliveryMetrics metrics) {
         this.metrics = metrics;
         this.jdbc = jdbc;
         this.tx = tx;

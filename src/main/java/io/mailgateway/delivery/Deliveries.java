@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailgateway.config.GatewayProperties;
@@ -136,11 +137,10 @@ public class Deliveries {
 
     /** Waits until the start of this exchange's attempt is committed (before a failure is decided on). */
     public static void awaitAttemptStarted(Exchange exchange) {
-        Object started = exchange.getVariable(ATTEMPT_STARTED);
-        if (started instanceof java.util.concurrent.CompletableFuture<?> future) {
-            @SuppressWarnings("unchecked")
-            java.util.concurrent.CompletableFuture<Void> written = (java.util.concurrent.CompletableFuture<Void>) future;
-            GroupCommit.await(written);
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void> started = exchange.getVariable(ATTEMPT_STARTED, CompletableFuture.class);
+        if (started != null) {
+            GroupCommit.await(started);
         }
     }
 

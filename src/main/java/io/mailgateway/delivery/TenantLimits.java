@@ -85,6 +85,10 @@ public class TenantLimits {
     public void acquire(Exchange exchange, @Variable("messageId") String messageId,
             @Variable("tenantId") String tenantId, @Variable("route") String route) {
         RouteLimit limit = limitFor(route);
+        exchange.setVariable(WAIT, false);
+        if (limit.perDay() == 0 && limit.messagesPerSecond() == 0 && limit.concurrentSends() == 0) {
+            return;
+        }
         String key = tenantId + "|" + route;
         long now = System.currentTimeMillis();
 
@@ -145,7 +149,6 @@ public class TenantLimits {
                 }
             });
         }
-        exchange.setVariable(WAIT, false);
     }
 
     private void waitUntil(Exchange exchange, String messageId, long at) {

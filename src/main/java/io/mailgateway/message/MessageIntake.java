@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailgateway.api.ApiException;
 import io.mailgateway.api.ApiException.FieldError;
 import io.mailgateway.api.JsonBodies;
+import io.mailgateway.delivery.DeliveryMetrics;
 import io.mailgateway.security.ApiAuth;
 import io.mailgateway.security.Caller;
 import io.mailgateway.tenant.Tenant;
@@ -39,11 +40,11 @@ public class MessageIntake {
     private final MessageRepository messages;
     private final TenantRepository tenants;
     private final GroupCommit groupCommit;
-    private final io.mailgateway.delivery.DeliveryMetrics metrics;
+    private final DeliveryMetrics metrics;
 
     public MessageIntake(JsonBodies json, ObjectMapper mapper, SendRequestValidator validator,
             MessageRepository messages, TenantRepository tenants, GroupCommit groupCommit,
-            io.mailgateway.delivery.DeliveryMetrics metrics) {
+            DeliveryMetrics metrics) {
         this.metrics = metrics;
         this.groupCommit = groupCommit;
         this.json = json;

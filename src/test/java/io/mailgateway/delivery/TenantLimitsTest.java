@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import io.mailgateway.config.GatewayProperties;
 import io.mailgateway.settings.SmtpSecurity;
 import io.mailgateway.settings.SmtpSettings;
@@ -18,6 +20,7 @@ import io.mailgateway.support.SlowSmtpServer;
 import io.mailgateway.support.TestSecrets;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Per-tenant limits with the shipped defaults (application.yaml, gateway.tenant-limits): over a limit, mail waits
@@ -27,6 +30,8 @@ class TenantLimitsTest extends GatewayTestSupport {
 
     @Autowired
     GatewayProperties properties;
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void theDefaultsFollowGooglesPublishedGmailLimits() {
@@ -108,8 +113,7 @@ class TenantLimitsTest extends GatewayTestSupport {
             String id = UUID.randomUUID().toString();
             rows.add(new Object[] {id, tenant.id(), "<" + id + "@clinic.example>", Timestamp.from(earlier)});
         }
-        var template = new org.springframework.jdbc.core.JdbcTemplate(dataSource);
-        template.batchUpdate("""
+        new JdbcTemplate(dataSource).batchUpdate("""
                 insert into message (id, tenant_id, status, route, attempts, mime_message_id, created_at, updated_at, sent_at,
                                      handed_off_at)
                 values (?, ?, 'SENT', 'GMAIL', 1, ?, ?, ?, ?, ?)""", rows.stream()
@@ -142,9 +146,6 @@ class TenantLimitsTest extends GatewayTestSupport {
         assertThat(jdbc.sql("select count(*) from message where tenant_id = ? and status = 'QUEUED' and attempts = 0")
                 .param(tenant.id()).query(Long.class).single()).as("waiting is not an attempt").isEqualTo(2);
     }
-
-    @Autowired
-    javax.sql.DataSource dataSource;
 
     private String status(TestTenant tenant, String id) {
         return get("/api/v1/messages/" + id, tenant.senderKey()).text("status");
