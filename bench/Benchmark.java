@@ -48,6 +48,7 @@ public class Benchmark {
     static int threads;
     static int seconds;
     static int port;
+    static final int WARMUP_MAX_SECONDS = 360;
 
     public static void main(String[] args) throws Exception {
         jar = args[0];
@@ -95,6 +96,8 @@ public class Benchmark {
                 gateway.get("fairnessBP50Ms"), gateway.get("fairnessBP99Ms"));
         System.out.printf("| gateway peak RSS / peak heap used | %s MB / %s MB |%n", gateway.get("peakRssMb"), gateway.get("peakHeapMb"));
         System.out.printf("| start-up of the embedded default (process start to ready) | %s s |%n", gateway.get("startupSeconds"));
+        System.out.printf("| gateway warm-up before measuring (until the JIT settled) / JIT share while measured | %s s / %.0f %% |%n",
+                gateway.get("warmupSeconds"), 100 * ((Number) gateway.get("jitShareMeasured")).doubleValue());
 
         Path out = gatewayOnly ? work.resolve("results.json") : Path.of("bench", "results", "latest.json");
         Files.createDirectories(out.getParent());
@@ -149,10 +152,20 @@ public class Benchmark {
     }
 
     static Map<String, Object> loop(String name, Step step, boolean quiet) throws Exception {
-        // 5 s warm-up, then the measured run
-        run(step, 5);
+        // warm-up by the same rule as the gateway's (rounds of 5 s here, until this process's JIT uses under 5 %
+        // of its CPU), then the measured run
+        long self = ProcessHandle.current().pid();
+        long warmupStart = System.nanoTime();
+        double jitShare;
+        do {
+            long[] before = cpuTicks(self);
+            run(step, 5);
+            jitShare = jitShare(before, cpuTicks(self));
+        } while (jitShare > 0.05 && System.nanoTime() - warmupStart < TimeUnit.SECONDS.toNanos(WARMUP_MAX_SECONDS));
+        long warmupSeconds = Math.round((System.nanoTime() - warmupStart) / 1e9);
         long count = run(step, seconds);
         Map<String, Object> r = new LinkedHashMap<>();
+        r.put("warmupSeconds", warmupSeconds);
         r.put("messages", count);
         r.put("perSecond", round((double) count / seconds));
         System.out.printf("%s: %d messages in %d s = %.0f msg/s%n", name, count, seconds, (double) count / seconds);
@@ -219,9 +232,21 @@ public class Benchmark {
             heapSampler(gateway.pid(), peakHeapKb);
 
             String key = tenant("bench-north");
-            // warm-up (the JIT compiles the hot path), then full speed for the measured seconds
-            postFor(key, 20, new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
-            awaitDrained(key);
+            // warm-up: full-speed rounds of 20 s until the JIT has compiled the hot paths (its compiler threads use
+            // under 5 % of the gateway's CPU in a round), at most WARMUP_MAX_SECONDS; then the measured seconds
+            long warmupStart = System.nanoTime();
+            double jitShare;
+            do {
+                long[] before = cpuTicks(gateway.pid());
+                postFor(key, 20, new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
+                awaitDrained(key);
+                jitShare = jitShare(before, cpuTicks(gateway.pid()));
+                System.out.printf("gateway: warm-up %.0f s, JIT %.1f %% of the gateway's CPU in the last round%n",
+                        (System.nanoTime() - warmupStart) / 1e9, 100 * jitShare);
+            } while (jitShare > 0.05 && System.nanoTime() - warmupStart < TimeUnit.SECONDS.toNanos(WARMUP_MAX_SECONDS));
+            r.put("warmupSeconds", Math.round((System.nanoTime() - warmupStart) / 1e9));
+            r.put("warmupJitShareLastRound", round(jitShare));
+            long[] measureStart = cpuTicks(gateway.pid());
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
             long t0 = System.nanoTime();
@@ -234,6 +259,7 @@ public class Benchmark {
             r.put("deliveredPerSecond", round(accepted / deliverSeconds));
             r.put("intakeP50Ms", percentile(latencies, 50));
             r.put("intakeP99Ms", percentile(latencies, 99));
+            r.put("jitShareMeasured", round(jitShare(measureStart, cpuTicks(gateway.pid()))));
             System.out.printf("gateway: accepted %d in %d s (%.0f/s), all SENT after %.1f s (%.0f/s)%n", accepted, seconds,
                     acceptedPerSecond, deliverSeconds, accepted / deliverSeconds);
 
@@ -393,6 +419,34 @@ public class Benchmark {
         } catch (IOException | InterruptedException e) {
             return false;
         }
+    }
+
+    /** {JIT compiler threads' CPU ticks, all the process's CPU ticks} from /proc (Linux). */
+    static long[] cpuTicks(long pid) throws IOException {
+        long jit = 0;
+        long all = 0;
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    all += ticks;
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        jit += ticks;
+                    }
+                } catch (IOException | RuntimeException threadEnded) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return new long[] {jit, all};
+    }
+
+    static double jitShare(long[] before, long[] after) {
+        long all = after[1] - before[1];
+        return all <= 0 ? 0 : (double) (after[0] - before[0]) / all;
     }
 
     static long peakRssKb(long pid) {

@@ -5,7 +5,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -79,7 +78,7 @@ public class MessageIntake {
         String from = request.from() != null && !request.from().isBlank() ? request.from() : tenant.fromAddress();
         SendRequest stored = new SendRequest(request.to(), request.cc(), request.bcc(), request.replyTo(), from,
                 request.subject(), request.text(), request.html(), request.attachments(), request.metadata());
-        String id = UUID.randomUUID().toString();
+        String id = MessageIds.next();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         StoredMessage message = new StoredMessage(id, tenant.id(), MessageStatus.QUEUED, null, 0, idempotencyKey,
                 "<" + id + "@" + domainOf(from) + ">", toJson(stored), now, null, null, null, null, null, null, null);
