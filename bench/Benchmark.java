@@ -152,20 +152,11 @@ public class Benchmark {
     }
 
     static Map<String, Object> loop(String name, Step step, boolean quiet) throws Exception {
-        // warm-up by the same rule as the gateway's (rounds of 5 s here, until this process's JIT uses under 5 %
-        // of its CPU), then the measured run
-        long self = ProcessHandle.current().pid();
-        long warmupStart = System.nanoTime();
-        double jitShare;
-        do {
-            long[] before = cpuTicks(self);
-            run(step, 5);
-            jitShare = jitShare(before, cpuTicks(self));
-        } while (jitShare > 0.05 && System.nanoTime() - warmupStart < TimeUnit.SECONDS.toNanos(WARMUP_MAX_SECONDS));
-        long warmupSeconds = Math.round((System.nanoTime() - warmupStart) / 1e9);
+        // warm-up by the same rule as the gateway's, in rounds of 5 s (this process's JIT), then the measured run
+        double[] warmup = warmUp(ProcessHandle.current().pid(), () -> run(step, 5), null);
         long count = run(step, seconds);
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("warmupSeconds", warmupSeconds);
+        r.put("warmupSeconds", Math.round(warmup[0]));
         r.put("messages", count);
         r.put("perSecond", round((double) count / seconds));
         System.out.printf("%s: %d messages in %d s = %.0f msg/s%n", name, count, seconds, (double) count / seconds);
@@ -232,20 +223,13 @@ public class Benchmark {
             heapSampler(gateway.pid(), peakHeapKb);
 
             String key = tenant("bench-north");
-            // warm-up: full-speed rounds of 20 s until the JIT has compiled the hot paths (its compiler threads use
-            // under 5 % of the gateway's CPU in a round), at most WARMUP_MAX_SECONDS; then the measured seconds
-            long warmupStart = System.nanoTime();
-            double jitShare;
-            do {
-                long[] before = cpuTicks(gateway.pid());
+            // warm-up: full-speed rounds of 20 s, each drained, until the JIT has settled; then the measured seconds
+            double[] warmup = warmUp(gateway.pid(), () -> {
                 postFor(key, 20, new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
                 awaitDrained(key);
-                jitShare = jitShare(before, cpuTicks(gateway.pid()));
-                System.out.printf("gateway: warm-up %.0f s, JIT %.1f %% of the gateway's CPU in the last round%n",
-                        (System.nanoTime() - warmupStart) / 1e9, 100 * jitShare);
-            } while (jitShare > 0.05 && System.nanoTime() - warmupStart < TimeUnit.SECONDS.toNanos(WARMUP_MAX_SECONDS));
-            r.put("warmupSeconds", Math.round((System.nanoTime() - warmupStart) / 1e9));
-            r.put("warmupJitShareLastRound", round(jitShare));
+            }, "gateway");
+            r.put("warmupSeconds", Math.round(warmup[0]));
+            r.put("warmupJitShareLastRound", round(warmup[1]));
             long[] measureStart = cpuTicks(gateway.pid());
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
@@ -419,6 +403,26 @@ public class Benchmark {
         } catch (IOException | InterruptedException e) {
             return false;
         }
+    }
+
+    /**
+     * Runs warm-up rounds until the JIT has settled: its compiler threads used under 5 % of the process's CPU in the
+     * last round (or WARMUP_MAX_SECONDS have passed). Returns {seconds taken, JIT share of the last round}; prints
+     * each round when a name is given.
+     */
+    static double[] warmUp(long pid, Step round, String name) throws Exception {
+        long start = System.nanoTime();
+        double jitShare;
+        do {
+            long[] before = cpuTicks(pid);
+            round.run();
+            jitShare = jitShare(before, cpuTicks(pid));
+            if (name != null) {
+                System.out.printf("%s: warm-up %.0f s, JIT %.1f %% of the %s's CPU in the last round%n", name,
+                        (System.nanoTime() - start) / 1e9, 100 * jitShare, name);
+            }
+        } while (jitShare > 0.05 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(WARMUP_MAX_SECONDS));
+        return new double[] {(System.nanoTime() - start) / 1e9, jitShare};
     }
 
     /** {JIT compiler threads' CPU ticks, all the process's CPU ticks} from /proc (Linux). */
