@@ -56,7 +56,11 @@
     return params;
   }
 
+  let listRequest = 0;
+
   async function loadList() {
+    // only the newest request may draw the list: an older, slower answer must not overwrite it
+    const request = ++listRequest;
     $('list-message').textContent = '';
     const params = filters();
     params.set('limit', PAGE);
@@ -65,7 +69,12 @@
     try {
       page = await api('GET', '/api/v1/dead-letters?' + params);
     } catch (e) {
-      $('list-message').textContent = e.message;
+      if (request === listRequest) {
+        $('list-message').textContent = e.message;
+      }
+      return;
+    }
+    if (request !== listRequest) {
       return;
     }
     const rows = $('dead-letters').querySelector('tbody');
