@@ -1,5 +1,9 @@
 package io.mailgateway.delivery;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
@@ -19,6 +23,9 @@ public class DeliveryMetrics {
 
     private final MeterRegistry registry;
     private final Counter accepted;
+    // the registry looks a counter up by building its id and tags; on the hot path that cost more than the count,
+    // so each (bounded) combination is looked up once
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
 
     public DeliveryMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -43,16 +50,18 @@ public class DeliveryMetrics {
     }
 
     public void limitWait(String route, String reason) {
-        Counter.builder("mailgateway.limit.waits")
+        counters.computeIfAbsent(List.of("limit", tagValue(route), tagValue(reason)), k -> Counter
+                .builder("mailgateway.limit.waits")
                 .description("Messages held back by a tenant's sending limits (they wait; they are not failed)")
-                .tag("route", tagValue(route)).tag("reason", reason).register(registry).increment();
+                .tag("route", k.get(1)).tag("reason", k.get(2)).register(registry)).increment();
     }
 
     private void outcome(String outcome, String route, String category) {
-        Counter.builder("mailgateway.messages")
+        counters.computeIfAbsent(List.of("messages", outcome, tagValue(route), tagValue(category)), k -> Counter
+                .builder("mailgateway.messages")
                 .description("Ended delivery attempts by outcome, route and failure category")
-                .tag("outcome", outcome).tag("route", tagValue(route)).tag("category", tagValue(category))
-                .register(registry).increment();
+                .tag("outcome", k.get(1)).tag("route", k.get(2)).tag("category", k.get(3)).register(registry))
+                .increment();
     }
 
     private static String tagValue(String value) {

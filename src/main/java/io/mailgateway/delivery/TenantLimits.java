@@ -93,7 +93,7 @@ public class TenantLimits {
         long now = System.currentTimeMillis();
 
         // the daily limit: one of today's sends is taken here (atomically) and given back if the message waits
-        long[] today = limit.perDay() > 0 ? dailyCount(key, tenantId, route) : null;
+        long[] today = limit.perDay() > 0 ? dailyCount(key, tenantId, route, limit.perDay()) : null;
         if (today != null && !take(today, limit.perDay())) {
             warnDaily(key, limit.perDay());
             waitUntil(exchange, messageId, now + DAILY_WAIT_MS);
@@ -183,15 +183,19 @@ public class TenantLimits {
      * database (so every instance sees the others' sends) every few seconds, plus the sends in progress here, plus
      * the sends taken here since. One array per tenant and route, read and changed under its own lock.
      */
-    private long[] dailyCount(String key, String tenantId, String route) {
+    private long[] dailyCount(String key, String tenantId, String route, int perDay) {
         long[] today = dailyCounts.computeIfAbsent(key, k -> new long[] {0, 0, 0});
         long now = System.currentTimeMillis();
         synchronized (today) {
             if (today[1] == 0 || now - today[1] > DAILY_COUNT_CACHE_MS) {
+                // the (tenant_id, sent_at) index: only the tenant's last 24 hours are read, never its history
+                // (sent_at is set only when a message is SENT); and only whether the limit is reached matters, so
+                // the count stops there
                 long sent = jdbc.sql("""
-                        select count(*) from message where tenant_id = ? and route = ? and status = 'SENT'
-                        and sent_at > ?""")
-                        .params(tenantId, route, Timestamp.from(Instant.ofEpochMilli(now).minus(Duration.ofDays(1))))
+                        select count(*) from (select 1 from message where tenant_id = ? and sent_at > ? and route = ?
+                        limit ?) d""")
+                        .params(tenantId, Timestamp.from(Instant.ofEpochMilli(now).minus(Duration.ofDays(1))), route,
+                                perDay)
                         .query(Long.class).single();
                 today[0] = sent + today[2];
                 today[1] = now;
