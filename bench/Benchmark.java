@@ -190,8 +190,9 @@ public class Benchmark {
             port = s.getLocalPort();
         }
         Files.createDirectories(work);
+        // the heap the issue allows, and the young-generation setting of the Kubernetes deployment
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m"));
+                "-Xmx512m", "-XX:MaxTenuringThreshold=2"));
         // BENCH_GATEWAY_OPTS: extra JVM options for the gateway, e.g. a JFR recording of the hottest path
         String extra = System.getenv("BENCH_GATEWAY_OPTS");
         if (extra != null && !extra.isBlank()) {
