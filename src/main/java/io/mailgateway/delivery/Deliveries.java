@@ -130,7 +130,10 @@ public class Deliveries {
         String providerId = body instanceof com.google.api.services.gmail.model.Message gmail
                 ? gmail.getId()
                 : exchange.getMessage().getHeader(MailConstants.MAIL_MESSAGE_ID, String.class);
-        groupCommit.run(() -> messages.sent(id, providerId));
+        StoredMessage message = exchange.getVariable("message", StoredMessage.class);
+        String route = exchange.getVariable("route", String.class);
+        // the attempt started by startAttempt: one more than the count loaded by begin
+        groupCommit.run(() -> messages.sent(id, message.attempts() + 1, route, providerId));
         metrics.sent(exchange.getVariable("route", String.class));
         LOG.info("Message {} SENT via {} (provider id {})", id, exchange.getVariable("route"), providerId);
     }

@@ -17,6 +17,14 @@ public class GatewayMimeMessage extends MimeMessage {
         this.fixedMessageId = fixedMessageId;
     }
 
+    /**
+     * True once {@code saveChanges()} has run (Jakarta Mail's own flag; it is not cleared by later edits, and the
+     * gateway does not edit a message after building it).
+     */
+    public boolean headersUpToDate() {
+        return saved;
+    }
+
     @Override
     protected void updateMessageID() throws MessagingException {
         setHeader("Message-ID", fixedMessageId);

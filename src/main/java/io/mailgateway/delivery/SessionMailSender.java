@@ -30,7 +30,10 @@ public class SessionMailSender implements JavaMailSender {
         if (session == null) {
             throw new MessagingException("The message was not built for an SMTP session");
         }
-        message.saveChanges();
+        if (!(message instanceof GatewayMimeMessage built && built.headersUpToDate())) {
+            // the factory's messages are saved once when built; anything else is saved here
+            message.saveChanges();
+        }
         for (int attempt = 1; ; attempt++) {
             SmtpConnectionPool.Lease lease = pool.borrow(session);
             try {

@@ -35,8 +35,14 @@ public class SmtpSessions {
     private final GatewayProperties.Smtp config;
     private final SSLSocketFactory trustStoreFactory;
 
+    @org.springframework.beans.factory.annotation.Autowired
     public SmtpSessions(GatewayProperties properties) {
-        this.config = properties.smtp();
+        this(properties.smtp(), MAX_SESSIONS);
+    }
+
+    SmtpSessions(GatewayProperties.Smtp config, int maxSessions) {
+        this.config = config;
+        this.maxSessions = maxSessions;
         this.trustStoreFactory = config.trustStore() == null ? null : loadTrustStore(config);
     }
 
@@ -45,16 +51,29 @@ public class SmtpSessions {
      * the same server share connections, and new credentials get new connections.
      */
     public Session sessionFor(SmtpServer server) {
-        String key = server.host() + "|" + server.port() + "|" + server.security() + "|" + server.username() + "|"
-                + passwordDigest(server.password());
-        return sessions.computeIfAbsent(key, k -> newSession(server));
+        // keyed by the record itself (host, port, mode, user, password): no digest per message, and the record
+        // never prints its password
+        synchronized (sessions) {
+            return sessions.computeIfAbsent(server, this::newSession);
+        }
     }
 
-    private final java.util.Map<String, Session> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Sessions kept: one per destination in use (each tenant's own server, the relay). */
+    static final int MAX_SESSIONS = 10_000;
 
-    private static String passwordDigest(String password) {
-        return password == null ? "-" : io.mailgateway.crypto.Hashes.sha256Hex(password);
-    }
+    private final int maxSessions;
+
+    /**
+     * Least recently used first: when more destinations than the maximum were used, the one unused for
+     * the longest time (old credentials, removed settings) is forgotten; the pool closes its idle connections by
+     * its idle timeout, and a later message to it simply gets a new session.
+     */
+    private final java.util.Map<SmtpServer, Session> sessions = new java.util.LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<SmtpServer, Session> eldest) {
+            return size() > maxSessions;
+        }
+    };
 
     private Session newSession(SmtpServer server) {
         Properties p = new Properties();

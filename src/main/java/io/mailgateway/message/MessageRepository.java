@@ -69,8 +69,11 @@ public class MessageRepository {
                 .params(failure.category().name(), failure.providerReply(), failure.hint(), now(), id).update();
     }
 
-    public void sent(String id, String providerMessageId) {
-        recordAttempt(id, "SENT", null);
+    /** The attempt (its number and route, as started) ended in SENT. */
+    public void sent(String id, int attempt, String route, String providerMessageId) {
+        // the attempt's number and route are known here: no read of the message row inside the write
+        jdbc.sql("insert into message_attempt (message_id, attempt, route, outcome, at) values (?, ?, ?, 'SENT', ?)")
+                .params(id, attempt, route, now()).update();
         jdbc.sql("update message set status = 'SENT', sent_at = ?, provider_message_id = ?, updated_at = ? where id = ?")
                 .params(now(), providerMessageId, now(), id).update();
     }

@@ -128,6 +128,8 @@ class DeadLetterReviewTest extends GatewayTestSupport {
         assertThat(detail.path("messageStatus").asText()).isEqualTo("SENT");
         assertThat(detail.path("attemptLog")).hasSize(2);
         assertThat(detail.path("attemptLog").get(1).path("outcome").asText()).isEqualTo("SENT");
+        assertThat(detail.path("attemptLog").get(1).path("attempt").asInt()).isEqualTo(2);
+        assertThat(detail.path("attemptLog").get(1).path("route").asText()).isEqualTo("SMTP");
         assertThat(detail.path("audit").get(0).path("action").asText()).isEqualTo("RETRY");
         assertThat(detail.path("audit").get(0).path("actor").asText()).startsWith("SUPPORT:");
 
