@@ -91,6 +91,8 @@ public class Benchmark {
         System.out.printf("| gateway end to end: delivered | %.0f msg/s |%n", g);
         System.out.printf("| gateway ÷ baseline | %.2f |%n", g / b);
         System.out.printf("| gateway ÷ ceiling | %.2f |%n", g / c);
+        System.out.printf("| gateway CPU per message, intake and delivery (all threads, measured phase) | %s ms |%n",
+                gateway.get("cpuMsPerMessage"));
         System.out.printf("| intake latency at full speed p50 / p99 | %s / %s ms |%n", gateway.get("intakeP50Ms"), gateway.get("intakeP99Ms"));
         System.out.printf("| intake latency at 500 req/s offered p50 / p99 (%d rounds of 20 s; p99 of each) | %s / %s ms (%s) |%n",
                 OFFERED_ROUNDS, gateway.get("offered500P50Ms"), gateway.get("offered500P99Ms"), gateway.get("offered500P99MsPerRound"));
@@ -234,6 +236,7 @@ public class Benchmark {
             r.put("warmupSeconds", Math.round(warmup[0]));
             r.put("warmupJitShareLastRound", round(warmup[1]));
             long[] measureStart = cpuTicks(gateway.pid());
+            long processTicksStart = processCpuTicks(gateway.pid());
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
             long t0 = System.nanoTime();
@@ -247,8 +250,12 @@ public class Benchmark {
             r.put("intakeP50Ms", percentile(latencies, 50));
             r.put("intakeP99Ms", percentile(latencies, 99));
             r.put("jitShareMeasured", round(jitShare(measureStart, cpuTicks(gateway.pid()))));
-            System.out.printf("gateway: accepted %d in %d s (%.0f/s), all SENT after %.1f s (%.0f/s)%n", accepted, seconds,
-                    acceptedPerSecond, deliverSeconds, accepted / deliverSeconds);
+            // the gateway's CPU (all its threads, /proc ticks of 10 ms) from the first request to the last SENT, per
+            // message: intake and delivery together; steadier than msg/s from run to run on a busy machine
+            double cpuMsPerMessage = (processCpuTicks(gateway.pid()) - processTicksStart) * 10.0 / accepted;
+            r.put("cpuMsPerMessage", round(cpuMsPerMessage));
+            System.out.printf("gateway: accepted %d in %d s (%.0f/s), all SENT after %.1f s (%.0f/s), %.2f ms of CPU a message%n",
+                    accepted, seconds, acceptedPerSecond, deliverSeconds, accepted / deliverSeconds, cpuMsPerMessage);
 
             // open loop: 500 requests a second, OFFERED_ROUNDS rounds of 20 s, each drained; every round's p99 and
             // the p50/p99 of all rounds' requests together (one 20 s window alone can be lucky or unlucky)
@@ -460,6 +467,13 @@ public class Benchmark {
             }
         }
         return new long[] {jit, all};
+    }
+
+    /** User and system CPU ticks of the whole process, threads that ended included. */
+    static long processCpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
     static double jitShare(long[] before, long[] after) {
