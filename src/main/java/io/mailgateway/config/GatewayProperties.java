@@ -72,7 +72,9 @@ public record GatewayProperties(
             @NotNull Duration outboxInterval,
             /** below this many unfinished messages a tenant's mail gets the high priority, above the large one the low */
             @Min(1) int smallBacklog,
-            @Min(1) int largeBacklog) {
+            @Min(1) int largeBacklog,
+            /** bytes of queued messages each consumer may hold ahead (Artemis consumer window); 0: none */
+            @Min(0) int consumerWindowBytes) {
     }
 
     /** Redelivery of transient failures (read by the error policy in routes/error-handling.camel.yaml). */

@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
  * Fairness between tenants on the one hand-off queue: a message's JMS priority falls as its tenant's backlog
  * grows. The broker delivers higher priorities first, so a clinic's single invoice overtakes another clinic's
  * Monday-morning run of 50,000 reminders instead of waiting behind it; within a tenant, order is kept. Consumers
- * take one message at a time (no client-side prefetch, see {@link io.mailgateway.config.EmbeddedBroker}), so a
- * priority counts as soon as the message is queued.
+ * take only a few messages ahead (a window of about a kilobyte, see {@link io.mailgateway.config.EmbeddedBroker}),
+ * so a priority counts as soon as the message is queued, after at most those few per consumer.
  */
 @Component("handOffPriority")
 public class HandOffPriority {
