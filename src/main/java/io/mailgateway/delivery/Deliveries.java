@@ -134,8 +134,8 @@ public class Deliveries {
         String route = exchange.getVariable("route", String.class);
         // the attempt started by startAttempt: one more than the count loaded by begin
         groupCommit.run(() -> messages.sent(id, message.attempts() + 1, route, providerId));
-        metrics.sent(exchange.getVariable("route", String.class));
-        LOG.info("Message {} SENT via {} (provider id {})", id, exchange.getVariable("route"), providerId);
+        metrics.sent(route);
+        LOG.info("Message {} SENT via {} (provider id {})", id, route, providerId);
     }
 
     /** Waits until the start of this exchange's attempt is committed (before a failure is decided on). */
