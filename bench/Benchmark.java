@@ -93,6 +93,7 @@ public class Benchmark {
         System.out.printf("| gateway ÷ ceiling | %.2f |%n", g / c);
         System.out.printf("| gateway CPU per message, intake and delivery (all threads, measured phase) | %s ms |%n",
                 gateway.get("cpuMsPerMessage"));
+        System.out.printf("| benchmark client CPU per request (same cores) | %s ms |%n", gateway.get("clientCpuMsPerRequest"));
         System.out.printf("| intake latency at full speed p50 / p99 | %s / %s ms |%n", gateway.get("intakeP50Ms"), gateway.get("intakeP99Ms"));
         System.out.printf("| intake latency at 500 req/s offered p50 / p99 (%d rounds of 20 s; p99 of each) | %s / %s ms (%s) |%n",
                 OFFERED_ROUNDS, gateway.get("offered500P50Ms"), gateway.get("offered500P99Ms"), gateway.get("offered500P99MsPerRound"));
@@ -200,6 +201,14 @@ public class Benchmark {
         if (extra != null && !extra.isBlank()) {
             command.addAll(List.of(extra.trim().split("\\s+")));
         }
+        // BENCH_JFR=file: a JFR recording (profile settings) of the measured full-speed phase, written to that file.
+        // It records from the start, keeping the last 60 s, and is dumped at the end of the phase: starting a
+        // recording in a warmed-up process makes the JIT compile much of the code again
+        String jfr = System.getenv("BENCH_JFR");
+        if (jfr != null && !jfr.isBlank()) {
+            command.addAll(List.of("-XX:FlightRecorderOptions:stackdepth=256",
+                    "-XX:StartFlightRecording=settings=profile,maxage=60s,disk=true,name=bench"));
+        }
         command.addAll(List.of("-jar", jar));
         ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
                 .redirectOutput(work.resolve("gateway.log").toFile());
@@ -237,6 +246,8 @@ public class Benchmark {
             r.put("warmupJitShareLastRound", round(warmup[1]));
             long[] measureStart = cpuTicks(gateway.pid());
             long processTicksStart = processCpuTicks(gateway.pid());
+            long clientTicksStart = processCpuTicks(ProcessHandle.current().pid());
+            Map<String, Long> threadsStart = threadGroupTicks(gateway.pid());
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
             long t0 = System.nanoTime();
@@ -244,6 +255,11 @@ public class Benchmark {
             double acceptedPerSecond = (double) accepted / seconds;
             awaitAllSent(key, ids);
             double deliverSeconds = (System.nanoTime() - t0) / 1e9;
+            if (jfr != null && !jfr.isBlank()) {
+                new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                        String.valueOf(gateway.pid()), "JFR.dump", "name=bench",
+                        "filename=" + Path.of(jfr).toAbsolutePath()).inheritIO().start().waitFor();
+            }
             r.put("accepted", accepted);
             r.put("acceptedPerSecond", round(acceptedPerSecond));
             r.put("deliveredPerSecond", round(accepted / deliverSeconds));
@@ -254,8 +270,22 @@ public class Benchmark {
             // message: intake and delivery together; steadier than msg/s from run to run on a busy machine
             double cpuMsPerMessage = (processCpuTicks(gateway.pid()) - processTicksStart) * 10.0 / accepted;
             r.put("cpuMsPerMessage", round(cpuMsPerMessage));
-            System.out.printf("gateway: accepted %d in %d s (%.0f/s), all SENT after %.1f s (%.0f/s), %.2f ms of CPU a message%n",
-                    accepted, seconds, acceptedPerSecond, deliverSeconds, accepted / deliverSeconds, cpuMsPerMessage);
+            // the load generator's own CPU (this process, until the last SENT) per request, on the same two cores
+            double clientCpuMs = (processCpuTicks(ProcessHandle.current().pid()) - clientTicksStart) * 10.0 / accepted;
+            r.put("clientCpuMsPerRequest", round(clientCpuMs));
+            // the same CPU by thread group (threads that ended during the phase are missing)
+            Map<String, Object> byThread = new LinkedHashMap<>();
+            threadGroupTicks(gateway.pid()).entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - threadsStart.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() > 0)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> byThread.put(e.getKey(), round(e.getValue() * 10.0 / accepted)));
+            r.put("cpuMsPerMessageByThread", byThread);
+            System.out.println("gateway: CPU ms a message by thread group: " + byThread);
+            System.out.printf("gateway: accepted %d in %d s (%.0f/s), all SENT after %.1f s (%.0f/s), %.2f ms of CPU a message"
+                    + " (the client: %.2f ms a request)%n",
+                    accepted, seconds, acceptedPerSecond, deliverSeconds, accepted / deliverSeconds, cpuMsPerMessage,
+                    clientCpuMs);
 
             // open loop: 500 requests a second, OFFERED_ROUNDS rounds of 20 s, each drained; every round's p99 and
             // the p50/p99 of all rounds' requests together (one 20 s window alone can be lucky or unlucky)
@@ -365,21 +395,132 @@ public class Benchmark {
 
     static String post(String key) throws Exception {
         String body = "{\"to\":[\"patient@example.org\"],\"subject\":\"Reminder\",\"text\":\"" + TEXT + "\"}";
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/messages"))
-                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 202) {
+        String[] r = Http1.exchange("POST", "/api/v1/messages", key, body);
+        if (!r[0].equals("202")) {
             return null;
         }
-        Matcher m = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(r.body());
+        Matcher m = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(r[1]);
         return m.find() ? m.group(1) : null;
     }
 
     static String status(String key, String id) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/messages/" + id))
-                .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("\"status\":\"([^\"]+)\"").matcher(r.body());
+        String[] r = Http1.exchange("GET", "/api/v1/messages/" + id, key, null);
+        Matcher m = Pattern.compile("\"status\":\"([^\"]+)\"").matcher(r[1]);
         return m.find() ? m.group(1) : null;
+    }
+
+    /**
+     * The load generator's HTTP client: HTTP/1.1 with keep-alive, one connection per client thread, and as little
+     * work as it takes to send a request and read its answer (status, Content-Length or chunked body). It shares the
+     * two cores with the gateway and the sink, so its own CPU counts against the gateway: java.net.http.HttpClient
+     * took about 0.4 ms of CPU a request here, this about a tenth of that (printed with the results).
+     */
+    static final class Http1 {
+        private static final ThreadLocal<Http1> CONNECTION = new ThreadLocal<>();
+        private final java.net.Socket socket;
+        private final java.io.BufferedInputStream in;
+        private final java.io.OutputStream out;
+
+        private Http1() throws IOException {
+            socket = new java.net.Socket("127.0.0.1", port);
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(120_000);
+            in = new java.io.BufferedInputStream(socket.getInputStream(), 16384);
+            out = new java.io.BufferedOutputStream(socket.getOutputStream(), 16384);
+        }
+
+        /** {status code, body}; reconnects when the server closed the connection (Tomcat: every 100 requests). */
+        static String[] exchange(String method, String path, String key, String body) throws IOException {
+            Http1 c = CONNECTION.get();
+            boolean reused = c != null;
+            if (c == null) {
+                c = new Http1();
+                CONNECTION.set(c);
+            }
+            try {
+                return c.send(method, path, key, body);
+            } catch (IOException e) {
+                c.close();
+                if (!reused) {
+                    throw e;
+                }
+                // an idle connection the server had closed before this request reached it: once more, fresh
+                c = new Http1();
+                CONNECTION.set(c);
+                return c.send(method, path, key, body);
+            }
+        }
+
+        private String[] send(String method, String path, String key, String body) throws IOException {
+            byte[] content = body == null ? new byte[0] : body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path)
+                    .append(" HTTP/1.1\r\nHost: 127.0.0.1:").append(port)
+                    .append("\r\nAuthorization: Bearer ").append(key).append("\r\n");
+            if (body != null) {
+                head.append("Content-Type: application/json\r\nContent-Length: ").append(content.length).append("\r\n");
+            }
+            head.append("\r\n");
+            out.write(head.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write(content);
+            out.flush();
+            String statusLine = line();
+            if (statusLine == null) {
+                throw new java.io.EOFException("connection closed");
+            }
+            String code = statusLine.substring(9, 12);
+            int length = -1;
+            boolean chunked = false;
+            boolean close = false;
+            for (String h = line(); h != null && !h.isEmpty(); h = line()) {
+                String lower = h.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Integer.parseInt(h.substring(15).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                    close = true;
+                }
+            }
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream(256);
+            if (chunked) {
+                for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
+                        size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+                    answer.write(in.readNBytes(size));
+                    line();
+                }
+                for (String trailer = line(); trailer != null && !trailer.isEmpty(); trailer = line()) {
+                    // no trailers are sent; read up to the blank line
+                }
+            } else if (length > 0) {
+                answer.write(in.readNBytes(length));
+            }
+            if (close) {
+                close();
+                CONNECTION.remove();
+            }
+            return new String[] {code, answer.toString(java.nio.charset.StandardCharsets.UTF_8)};
+        }
+
+        private String line() throws IOException {
+            StringBuilder b = new StringBuilder(64);
+            int ch;
+            while ((ch = in.read()) != -1) {
+                if (ch == '\n') {
+                    int n = b.length();
+                    return n > 0 && b.charAt(n - 1) == '\r' ? b.substring(0, n - 1) : b.toString();
+                }
+                b.append((char) ch);
+            }
+            return b.length() == 0 ? null : b.toString();
+        }
+
+        private void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
     }
 
     /** Waits until the last accepted messages are SENT: they were queued last, so everything before is done too. */
@@ -467,6 +608,27 @@ public class Benchmark {
             }
         }
         return new long[] {jit, all};
+    }
+
+    /**
+     * CPU ticks of the process's live threads by group: the thread name with its numbers taken out (Tomcat's
+     * request threads, Camel's consumers, Artemis' threads, the group-commit writer, GC, the JIT, ...).
+     */
+    static Map<String, Long> threadGroupTicks(long pid) throws IOException {
+        Map<String, Long> groups = new java.util.TreeMap<>();
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("[0-9]+", "#");
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    groups.merge(name.isEmpty() ? "(unnamed)" : name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (IOException | RuntimeException threadEnded) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return groups;
     }
 
     /** User and system CPU ticks of the whole process, threads that ended included. */

@@ -74,7 +74,11 @@ public record GatewayProperties(
             @Min(1) int smallBacklog,
             @Min(1) int largeBacklog,
             /** bytes of queued messages each consumer may hold ahead (Artemis consumer window); 0: none */
-            @Min(0) int consumerWindowBytes) {
+            @Min(0) int consumerWindowBytes,
+            /** at most this many message ids of one tenant travel in one queue message */
+            @Min(1) @Max(100) int batchSize,
+            /** the hand-off waits this long after the first accepted message of a group for more (bigger batches) */
+            @NotNull Duration gather) {
     }
 
     /** Redelivery of transient failures (read by the error policy in routes/error-handling.camel.yaml). */

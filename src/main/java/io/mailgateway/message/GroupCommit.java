@@ -6,9 +6,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import java.time.Duration;
+
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -34,9 +37,9 @@ public class GroupCommit {
     private record Write(Runnable work, CompletableFuture<Void> done) {
     }
 
-    public GroupCommit(TransactionTemplate tx) {
+    public GroupCommit(TransactionTemplate tx, @Value("${gateway.group-commit.gather:0ms}") Duration gather) {
         this.tx = tx;
-        this.writer = new GroupingWorker<>("group-commit", MAX_GROUP, this::commit);
+        this.writer = new GroupingWorker<>("group-commit", MAX_GROUP, gather, this::commit);
     }
 
     /** Queues a write; the future completes when it is committed (or fails with the write's own error). */

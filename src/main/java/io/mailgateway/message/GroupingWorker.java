@@ -9,8 +9,9 @@ import java.util.function.Consumer;
 
 /**
  * One thread that takes whatever is queued, in groups of at most {@code maxGroup} in arrival order, and hands each
- * group to a handler: under load the groups grow by themselves, idle a single item goes at once. Used by the
- * group commit and the hand-off. The handler deals with its own failures; one that escapes is logged and the
+ * group to a handler: under load the groups grow by themselves. With a gathering time, a group that is not full
+ * waits that long after its first item for more (a single item on an idle worker waits that long too); without
+ * one, an idle worker hands a single item on at once. Used by the group commit and the hand-off. The handler deals with its own failures; one that escapes is logged and the
  * worker goes on with the next group.
  */
 final class GroupingWorker<T> {
@@ -19,12 +20,18 @@ final class GroupingWorker<T> {
 
     private final BlockingQueue<T> queue = new LinkedBlockingQueue<>();
     private final int maxGroup;
+    private final long gatherNanos;
     private final Consumer<List<T>> handler;
     private final Thread thread;
     private volatile boolean running = true;
 
     GroupingWorker(String name, int maxGroup, Consumer<List<T>> handler) {
+        this(name, maxGroup, java.time.Duration.ZERO, handler);
+    }
+
+    GroupingWorker(String name, int maxGroup, java.time.Duration gather, Consumer<List<T>> handler) {
         this.maxGroup = maxGroup;
+        this.gatherNanos = gather.toNanos();
         this.handler = handler;
         this.thread = new Thread(this::loop, name);
         this.thread.setDaemon(true);
@@ -55,6 +62,19 @@ final class GroupingWorker<T> {
         thread.join(timeoutMillis);
     }
 
+    /** Adds what arrives until the group is full or the deadline has passed. */
+    private void gather(List<T> group, long deadline) throws InterruptedException {
+        long left;
+        while (group.size() < maxGroup && (left = deadline - System.nanoTime()) > 0) {
+            T next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            group.add(next);
+            queue.drainTo(group, maxGroup - group.size());
+        }
+    }
+
     private void loop() {
         List<T> group = new ArrayList<>(maxGroup);
         while (running || !queue.isEmpty()) {
@@ -65,6 +85,9 @@ final class GroupingWorker<T> {
                 }
                 group.add(first);
                 queue.drainTo(group, maxGroup - 1);
+                if (gatherNanos > 0) {
+                    gather(group, System.nanoTime() + gatherNanos);
+                }
                 handler.accept(group);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
