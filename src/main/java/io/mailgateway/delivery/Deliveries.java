@@ -40,7 +40,6 @@ public class Deliveries {
     private static final Logger LOG = LoggerFactory.getLogger(Deliveries.class);
 
     private final MessageRepository messages;
-    private final RouteResolver resolver;
     private final MailSettingsRepository settings;
     private final SecretCipher cipher;
     private final SmtpSessions sessions;
@@ -53,13 +52,12 @@ public class Deliveries {
     /** Exchange variable: the future of the attempt's start (status SENDING, attempts + 1), committed in a group. */
     public static final String ATTEMPT_STARTED = "attemptStarted";
 
-    public Deliveries(MessageRepository messages, RouteResolver resolver, MailSettingsRepository settings,
+    public Deliveries(MessageRepository messages, MailSettingsRepository settings,
             SecretCipher cipher, SmtpSessions sessions, MimeMessageFactory mimeFactory, ObjectMapper mapper,
             GatewayProperties properties, GroupCommit groupCommit, DeliveryMetrics metrics) {
         this.metrics = metrics;
         this.groupCommit = groupCommit;
         this.messages = messages;
-        this.resolver = resolver;
         this.settings = settings;
         this.cipher = cipher;
         this.sessions = sessions;
@@ -75,13 +73,15 @@ public class Deliveries {
      */
     public Object begin(Exchange exchange) {
         String id = exchange.getMessage().getBody(String.class);
-        Optional<StoredMessage> found = messages.find(id);
-        if (found.isEmpty() || found.get().status().isFinal()) {
-            LOG.info("Message {} is {}: nothing to send", id, found.map(m -> m.status().name()).orElse("unknown"));
+        // the message and its tenant's settings in one read
+        Optional<MessageRepository.ForDelivery> found = messages.findForDelivery(id);
+        if (found.isEmpty() || found.get().message().status().isFinal()) {
+            LOG.info("Message {} is {}: nothing to send", id,
+                    found.map(f -> f.message().status().name()).orElse("unknown"));
             return id;
         }
-        StoredMessage message = found.get();
-        RouteChoice route = resolver.resolve(message.tenantId());
+        StoredMessage message = found.get().message();
+        RouteChoice route = RouteResolver.choose(found.get().smtpStatus(), found.get().gmailAccount());
         exchange.setVariable("messageId", id);
         exchange.setVariable("tenantId", message.tenantId());
         exchange.setVariable("route", route.name());

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +16,6 @@ import io.mailgateway.delivery.DeliveryMetrics;
 import io.mailgateway.security.ApiAuth;
 import io.mailgateway.security.Caller;
 import io.mailgateway.tenant.Tenant;
-import io.mailgateway.tenant.TenantRepository;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
@@ -37,12 +37,11 @@ public class MessageIntake {
     private final ObjectMapper mapper;
     private final SendRequestValidator validator;
     private final MessageRepository messages;
-    private final TenantRepository tenants;
     private final GroupCommit groupCommit;
     private final DeliveryMetrics metrics;
 
     public MessageIntake(JsonBodies json, ObjectMapper mapper, SendRequestValidator validator,
-            MessageRepository messages, TenantRepository tenants, GroupCommit groupCommit,
+            MessageRepository messages, GroupCommit groupCommit,
             DeliveryMetrics metrics) {
         this.metrics = metrics;
         this.groupCommit = groupCommit;
@@ -50,7 +49,6 @@ public class MessageIntake {
         this.mapper = mapper;
         this.validator = validator;
         this.messages = messages;
-        this.tenants = tenants;
     }
 
     public record Accepted(String id, MessageStatus status) {
@@ -58,7 +56,8 @@ public class MessageIntake {
 
     public Accepted accept(Exchange exchange, @Header("Idempotency-Key") String idempotencyKey) {
         Caller caller = ApiAuth.caller(exchange);
-        Tenant tenant = tenants.find(caller.tenantId())
+        // read with the API key (see ApiKeyService)
+        Tenant tenant = Optional.ofNullable(caller.tenant())
                 .orElseThrow(() -> new ApiException(403, "forbidden", "This API key is not bound to a tenant"));
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200
                 || Addresses.hasLineBreak(idempotencyKey))) {

@@ -39,6 +39,25 @@ public class MessageRepository {
         return jdbc.sql(SELECT + "where m.id = ?").param(id).query(MessageRepository::map).optional();
     }
 
+    /**
+     * A message to deliver and what its tenant's route is chosen from: the status of its SMTP settings (null:
+     * none) and whether a Gmail account is connected (in any state). One query for the three tables.
+     */
+    public record ForDelivery(StoredMessage message, String smtpStatus, boolean gmailAccount) {
+    }
+
+    public Optional<ForDelivery> findForDelivery(String id) {
+        return jdbc.sql("""
+                select m.*, b.request_json, s.status as smtp_status, g.tenant_id as gmail_tenant
+                from message m join message_body b on b.message_id = m.id
+                left join smtp_settings s on s.tenant_id = m.tenant_id
+                left join gmail_account g on g.tenant_id = m.tenant_id
+                where m.id = ?""").param(id)
+                .query((rs, n) -> new ForDelivery(map(rs, n), rs.getString("smtp_status"),
+                        rs.getString("gmail_tenant") != null))
+                .optional();
+    }
+
     public Optional<StoredMessage> findByIdempotencyKey(String tenantId, String key) {
         return jdbc.sql(SELECT + "where m.tenant_id = ? and m.idempotency_key = ?")
                 .params(tenantId, key).query(MessageRepository::map).optional();

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.mailgateway.config.GatewayProperties;
+import io.mailgateway.tenant.Tenant;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -50,9 +51,17 @@ public class ApiKeyService {
         if (bootstrapHash != null && MessageDigest.isEqual(hash, bootstrapHash)) {
             return Optional.of(new Caller(BOOTSTRAP_KEY_ID, null, Role.ADMIN));
         }
-        List<Caller> found = jdbc.sql("select id, tenant_id, role from api_key where key_hash = ?")
+        List<Caller> found = jdbc.sql("""
+                        select k.id, k.tenant_id, k.role, t.name, t.login_email, t.from_address, t.created_at
+                        from api_key k left join tenant t on t.id = k.tenant_id where k.key_hash = ?""")
                 .param(HexFormat.of().formatHex(hash))
-                .query((rs, n) -> new Caller(rs.getString("id"), rs.getString("tenant_id"), Role.valueOf(rs.getString("role"))))
+                .query((rs, n) -> {
+                    String tenantId = rs.getString("tenant_id");
+                    Tenant tenant = tenantId == null || rs.getTimestamp("created_at") == null ? null
+                            : new Tenant(tenantId, rs.getString("name"), rs.getString("login_email"),
+                                    rs.getString("from_address"), rs.getTimestamp("created_at").toInstant());
+                    return new Caller(rs.getString("id"), tenantId, Role.valueOf(rs.getString("role")), tenant);
+                })
                 .list();
         return found.stream().findFirst();
     }

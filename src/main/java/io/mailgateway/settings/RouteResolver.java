@@ -16,14 +16,18 @@ public class RouteResolver {
     }
 
     public RouteChoice resolve(String tenantId) {
-        boolean smtpConfirmed = settings.findSmtp(tenantId)
-                .filter(s -> s.status() == SmtpSettings.Status.ACTIVE).isPresent();
-        if (smtpConfirmed) {
+        return choose(settings.findSmtp(tenantId).map(s -> s.status().name()).orElse(null),
+                settings.findGmail(tenantId).isPresent());
+    }
+
+    /**
+     * The rule itself, from what was read: the status of the tenant's SMTP settings (null: none) and whether it
+     * has a Gmail account.
+     */
+    public static RouteChoice choose(String smtpStatus, boolean gmailAccount) {
+        if (SmtpSettings.Status.ACTIVE.name().equals(smtpStatus)) {
             return RouteChoice.SMTP;
         }
-        if (settings.findGmail(tenantId).isPresent()) {
-            return RouteChoice.GMAIL;
-        }
-        return RouteChoice.PLATFORM;
+        return gmailAccount ? RouteChoice.GMAIL : RouteChoice.PLATFORM;
     }
 }
