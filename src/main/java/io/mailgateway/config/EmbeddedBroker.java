@@ -16,14 +16,14 @@ public class EmbeddedBroker {
     /**
      * How far ahead each dispatch consumer takes queue messages (gateway.hand-off.consumer-window-bytes). Artemis'
      * default, 1 MiB, would buffer thousands of one tenant's ids in a consumer, served before another tenant's
-     * higher-priority mail (see HandOffPriority). None at all (0) costs a round trip to the broker for every message
-     * received; a window of about a kilobyte holds a few ids, so the broker streams them while a higher priority
-     * still goes next after those few.
+     * higher-priority mail (see HandOffPriority). With none (0, the default), each receive is a round trip to the
+     * broker, once per queue message, and a queue message carries a batch of ids (gateway.hand-off.batch-size), so
+     * the round trip is shared by the batch while a higher priority still goes next after the batch in progress.
      */
     @Bean
     static org.springframework.beans.factory.config.BeanPostProcessor consumerWindow(
             org.springframework.core.env.Environment environment) {
-        int windowBytes = environment.getProperty("gateway.hand-off.consumer-window-bytes", Integer.class, 1024);
+        int windowBytes = environment.getProperty("gateway.hand-off.consumer-window-bytes", Integer.class, 0);
         return new org.springframework.beans.factory.config.BeanPostProcessor() {
             @Override
             public Object postProcessAfterInitialization(Object bean, String name) {

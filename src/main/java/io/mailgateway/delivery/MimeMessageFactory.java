@@ -86,21 +86,59 @@ public class MimeMessageFactory {
     private static void fillContent(MimePart target, SendRequest request) throws MessagingException {
         boolean text = request.text() != null && !request.text().isEmpty();
         boolean html = request.html() != null && !request.html().isEmpty();
-        String utf8 = StandardCharsets.UTF_8.name();
         if (text && html) {
             MimeMultipart alternative = new MimeMultipart("alternative");
             MimeBodyPart plain = new MimeBodyPart();
-            plain.setText(request.text(), utf8, "plain");
+            setText(plain, request.text(), "plain");
             MimeBodyPart rich = new MimeBodyPart();
-            rich.setText(request.html(), utf8, "html");
+            setText(rich, request.html(), "html");
             alternative.addBodyPart(plain);
             alternative.addBodyPart(rich);
             target.setContent(alternative);
         } else if (html) {
-            target.setText(request.html(), utf8, "html");
+            setText(target, request.html(), "html");
         } else {
-            target.setText(request.text(), utf8, "plain");
+            setText(target, request.text(), "plain");
         }
+    }
+
+    /**
+     * A UTF-8 text part with its transfer encoding named at once. Left unnamed, Jakarta Mail works it out when the
+     * message is saved by writing the whole text through a counting stream; {@link #transferEncoding} makes the
+     * same choice from one pass over the bytes.
+     */
+    private static void setText(MimePart part, String content, String subtype) throws MessagingException {
+        part.setText(content, StandardCharsets.UTF_8.name(), subtype);
+        part.setHeader("Content-Transfer-Encoding", transferEncoding(content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /**
+     * Jakarta Mail's rule for text ({@code MimeUtility.getEncoding}): only ASCII and no line over 998 characters:
+     * 7bit; more ASCII than not (or a longer line): quoted-printable; otherwise base64. A byte counts as not ASCII
+     * when it is 0x7F or above, or a control character other than CR, LF and tab.
+     */
+    static String transferEncoding(byte[] utf8) {
+        int ascii = 0;
+        int nonAscii = 0;
+        int lineLength = 0;
+        boolean longLine = false;
+        for (byte value : utf8) {
+            int b = value & 0xff;
+            if (b == '\r' || b == '\n') {
+                lineLength = 0;
+            } else if (++lineLength > 998) {
+                longLine = true;
+            }
+            if (b >= 0177 || (b < 040 && b != '\r' && b != '\n' && b != '\t')) {
+                nonAscii++;
+            } else {
+                ascii++;
+            }
+        }
+        if (nonAscii == 0) {
+            return longLine ? "quoted-printable" : "7bit";
+        }
+        return ascii > nonAscii ? "quoted-printable" : "base64";
     }
 
     private static InternetAddress[] addresses(List<String> list) throws MessagingException {

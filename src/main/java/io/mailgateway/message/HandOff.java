@@ -109,7 +109,7 @@ public class HandOff {
             try {
                 for (Batch batch : batches(group, batchSize)) {
                     producer.send(session.createTextMessage(batch.body()), DeliveryMode.PERSISTENT,
-                            priority.priority(batch.tenantId()), 0);
+                            priority.priority(batch.tenantId(), batch.messageIds().size()), 0);
                 }
                 session.commit();
             } catch (JMSException | RuntimeException e) {

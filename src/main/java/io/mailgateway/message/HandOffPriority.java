@@ -39,10 +39,22 @@ public class HandOffPriority {
     }
 
     public int priority(String tenantId) {
+        return priority(tenantId, 0);
+    }
+
+    /**
+     * The priority for {@code handingOff} messages of the tenant about to be put on the queue, which then count
+     * in its backlog at once: between two counts in the database a tenant that sends hundreds of messages in a
+     * burst drops to a lower priority after its first few dozen, not only at the next count.
+     */
+    public int priority(String tenantId, int handingOff) {
         if (tenantId == null) {
             return 4;
         }
         long backlog = backlog(tenantId);
+        if (handingOff > 0) {
+            backlogs.computeIfPresent(tenantId, (t, cached) -> new long[] {cached[0] + handingOff, cached[1]});
+        }
         if (backlog < config.smallBacklog()) {
             return 7;
         }

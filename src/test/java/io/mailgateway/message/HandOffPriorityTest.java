@@ -62,6 +62,20 @@ class HandOffPriorityTest extends GatewayTestSupport {
         assertThat(priority.priority(tenant)).isEqualTo(1);
     }
 
+    @Test
+    void aBurstCountsAsItIsHandedOffNotOnlyAtTheNextCount() {
+        String tenant = newTenant().id();
+        List<Integer> priorities = new ArrayList<>();
+        // 64 batches of 16 in quick succession, within one count's cache time: nothing is in the database yet
+        for (int i = 0; i < 64; i++) {
+            priorities.add(priority.priority(tenant, 16));
+        }
+        assertThat(priorities.subList(0, 4)).as("the first 64 messages: backlog under 50 when each batch was counted")
+                .containsOnly(7);
+        assertThat(priorities.get(4)).as("after 64 messages").isEqualTo(4);
+        assertThat(priorities.get(63)).as("after 1,008 messages").isEqualTo(1);
+    }
+
     private void insert(String tenantId, String status, int count) {
         Timestamp at = Timestamp.from(Instant.now());
         List<Object[]> rows = new ArrayList<>();
