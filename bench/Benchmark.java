@@ -94,6 +94,7 @@ public class Benchmark {
         System.out.printf("| gateway CPU per message, intake and delivery (all threads, measured phase) | %s ms |%n",
                 gateway.get("cpuMsPerMessage"));
         System.out.printf("| benchmark client CPU per request (same cores) | %s ms |%n", gateway.get("clientCpuMsPerRequest"));
+        System.out.printf("| gateway disk writes per message (H2 file and broker journal) | %s KB |%n", gateway.get("diskKbWrittenPerMessage"));
         System.out.printf("| intake latency at full speed p50 / p99 | %s / %s ms |%n", gateway.get("intakeP50Ms"), gateway.get("intakeP99Ms"));
         System.out.printf("| intake latency at 500 req/s offered p50 / p99 (%d rounds of 20 s; p99 of each) | %s / %s ms (%s) |%n",
                 OFFERED_ROUNDS, gateway.get("offered500P50Ms"), gateway.get("offered500P99Ms"), gateway.get("offered500P99MsPerRound"));
@@ -248,6 +249,7 @@ public class Benchmark {
             long processTicksStart = processCpuTicks(gateway.pid());
             long clientTicksStart = processCpuTicks(ProcessHandle.current().pid());
             Map<String, Long> threadsStart = threadGroupTicks(gateway.pid());
+            long writtenStart = bytesWritten(gateway.pid());
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
             long t0 = System.nanoTime();
@@ -281,6 +283,10 @@ public class Benchmark {
                     .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .forEach(e -> byThread.put(e.getKey(), round(e.getValue() * 10.0 / accepted)));
             r.put("cpuMsPerMessageByThread", byThread);
+            // what the gateway wrote to disk (the H2 file and the broker journal) per message
+            long writtenKb = (bytesWritten(gateway.pid()) - writtenStart) / 1024;
+            r.put("diskKbWrittenPerMessage", round((double) writtenKb / accepted));
+            System.out.printf("gateway: %.1f KB written to disk a message%n", (double) writtenKb / accepted);
             System.out.println("gateway: CPU ms a message by thread group: " + byThread);
             System.out.printf("gateway: accepted %d in %d s (%.0f/s), all SENT after %.1f s (%.0f/s), %.2f ms of CPU a message"
                     + " (the client: %.2f ms a request)%n",
@@ -629,6 +635,20 @@ public class Benchmark {
             }
         }
         return groups;
+    }
+
+    /** Bytes the process has caused to be written to storage ({@code write_bytes} of /proc/pid/io). */
+    static long bytesWritten(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "io"))) {
+                if (line.startsWith("write_bytes:")) {
+                    return Long.parseLong(line.substring(12).trim());
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return 0;
     }
 
     /** User and system CPU ticks of the whole process, threads that ended included. */
