@@ -1,12 +1,11 @@
 package io.mailgateway.message;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
-import java.time.Duration;
 
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -20,7 +19,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * attempt). Callers on many threads hand their write to one writer thread, which runs everything waiting in one
  * transaction and commits once: the cost of a commit (an fsync, and for H2 the rewrite of the touched pages) is
  * paid once per group instead of once per write. A caller that needs its write durable waits for the commit
- * ({@link #run}); one that does not, only queues it ({@link #submit}). Writes keep their order.
+ * ({@link #run}); one that does not, only queues it ({@link #submit}). Writes keep their order. A group that is
+ * not full waits {@code gateway.group-commit.gather} after its first write for more: at moderate load the groups
+ * would otherwise be a write or two, and every commit rewrites (and writes to disk) the pages it touched.
  *
  * <p>When a group fails (a unique key, a lost connection), it is rolled back and each write is run again in a
  * transaction of its own, so one bad write fails alone and the others are still committed.
@@ -37,7 +38,7 @@ public class GroupCommit {
     private record Write(Runnable work, CompletableFuture<Void> done) {
     }
 
-    public GroupCommit(TransactionTemplate tx, @Value("${gateway.group-commit.gather:0ms}") Duration gather) {
+    public GroupCommit(TransactionTemplate tx, @Value("${gateway.group-commit.gather:2ms}") Duration gather) {
         this.tx = tx;
         this.writer = new GroupingWorker<>("group-commit", MAX_GROUP, gather, this::commit);
     }

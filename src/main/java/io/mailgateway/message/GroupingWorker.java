@@ -1,5 +1,6 @@
 package io.mailgateway.message;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -11,8 +12,8 @@ import java.util.function.Consumer;
  * One thread that takes whatever is queued, in groups of at most {@code maxGroup} in arrival order, and hands each
  * group to a handler: under load the groups grow by themselves. With a gathering time, a group that is not full
  * waits that long after its first item for more (a single item on an idle worker waits that long too); without
- * one, an idle worker hands a single item on at once. Used by the group commit and the hand-off. The handler deals with its own failures; one that escapes is logged and the
- * worker goes on with the next group.
+ * one, an idle worker hands a single item on at once. Used by the group commit and the hand-off. The handler
+ * deals with its own failures; one that escapes is logged and the worker goes on with the next group.
  */
 final class GroupingWorker<T> {
 
@@ -25,11 +26,7 @@ final class GroupingWorker<T> {
     private final Thread thread;
     private volatile boolean running = true;
 
-    GroupingWorker(String name, int maxGroup, Consumer<List<T>> handler) {
-        this(name, maxGroup, java.time.Duration.ZERO, handler);
-    }
-
-    GroupingWorker(String name, int maxGroup, java.time.Duration gather, Consumer<List<T>> handler) {
+    GroupingWorker(String name, int maxGroup, Duration gather, Consumer<List<T>> handler) {
         this.maxGroup = maxGroup;
         this.gatherNanos = gather.toNanos();
         this.handler = handler;
