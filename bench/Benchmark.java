@@ -595,25 +595,9 @@ public class Benchmark {
 
     /** {JIT compiler threads' CPU ticks, all the process's CPU ticks} from /proc (Linux). */
     static long[] cpuTicks(long pid) throws IOException {
-        long jit = 0;
-        long all = 0;
-        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    String name = Files.readString(task.resolve("comm")).trim();
-                    String stat = Files.readString(task.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                    all += ticks;
-                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
-                        jit += ticks;
-                    }
-                } catch (IOException | RuntimeException threadEnded) {
-                    // the thread ended between the listing and the read
-                }
-            }
-        }
-        return new long[] {jit, all};
+        Map<String, Long> groups = threadGroupTicks(pid);
+        long all = groups.values().stream().mapToLong(Long::longValue).sum();
+        return new long[] {groups.getOrDefault("C# CompilerThre", 0L), all};
     }
 
     /**
