@@ -1,7 +1,5 @@
 package io.mailgateway.delivery;
 
-import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;

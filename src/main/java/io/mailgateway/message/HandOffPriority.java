@@ -53,6 +53,8 @@ public class HandOffPriority {
         }
         long backlog = backlog(tenantId);
         if (handingOff > 0) {
+            // a count just read may already include these (they are committed before the hand-off): the backlog
+            // is then over-counted by one group until the next count, which errs towards the other tenants
             backlogs.computeIfPresent(tenantId, (t, cached) -> new long[] {cached[0] + handingOff, cached[1]});
         }
         if (backlog < config.smallBacklog()) {
