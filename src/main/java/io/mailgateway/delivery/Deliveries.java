@@ -1,8 +1,8 @@
 package io.mailgateway.delivery;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mailgateway.config.GatewayProperties;
@@ -25,6 +25,7 @@ import org.apache.camel.Variable;
 import org.apache.camel.component.mail.MailConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,13 +47,16 @@ public class Deliveries {
     private final GatewayProperties.Relay relay;
     private final GroupCommit groupCommit;
     private final DeliveryMetrics metrics;
+    private final Duration sendingStatusAfter;
 
-    /** Exchange variable: the future of the attempt's start (status SENDING, attempts + 1), committed in a group. */
+    /** Exchange variable: the attempt's start (status SENDING, attempts + 1), a deferred write of the group commit. */
     public static final String ATTEMPT_STARTED = "attemptStarted";
 
     public Deliveries(MessageRepository messages, MailSettingsRepository settings,
             SecretCipher cipher, SmtpSessions sessions, MimeMessageFactory mimeFactory, ObjectMapper mapper,
-            GatewayProperties properties, GroupCommit groupCommit, DeliveryMetrics metrics) {
+            GatewayProperties properties, GroupCommit groupCommit, DeliveryMetrics metrics,
+            @Value("${gateway.delivery.sending-status-after:1s}") Duration sendingStatusAfter) {
+        this.sendingStatusAfter = sendingStatusAfter;
         this.metrics = metrics;
         this.groupCommit = groupCommit;
         this.messages = messages;
@@ -87,12 +91,18 @@ public class Deliveries {
         return message;
     }
 
-    /** Starts the attempt (after the tenant's limits let the message go): SENDING, one more attempt, the route. */
+    /**
+     * Starts the attempt (after the tenant's limits let the message go): SENDING, one more attempt, the route. The
+     * write waits {@code gateway.delivery.sending-status-after}: an attempt that ends in SENT sooner is recorded in
+     * the one write of its end (most are: a write less per message), a longer one shows SENDING while it lasts, and
+     * a failure writes the start first (its retry count reads it).
+     */
     public void startAttempt(Exchange exchange, @Variable("message") StoredMessage message,
             @Variable("route") String route) {
-        // not waited for: the send does not depend on it, and the write that ends the attempt (SENT, or the
-        // failure's) is committed after it, so the queue message is acknowledged only once both are durable
-        exchange.setVariable(ATTEMPT_STARTED, groupCommit.submit(() -> messages.startAttempt(message.id(), route)));
+        // the send does not wait for it; when it is written, it is committed before the write that ends the
+        // attempt (writes keep their order), so the queue message is acknowledged only once both are durable
+        exchange.setVariable(ATTEMPT_STARTED,
+                groupCommit.later(sendingStatusAfter, () -> messages.startAttempt(message.id(), route)));
         LOG.info("Message {} of tenant {}: attempt {} via {}", message.id(), message.tenantId(), message.attempts() + 1,
                 route);
     }
@@ -130,18 +140,20 @@ public class Deliveries {
                 : exchange.getMessage().getHeader(MailConstants.MAIL_MESSAGE_ID, String.class);
         StoredMessage message = exchange.getVariable("message", StoredMessage.class);
         String route = exchange.getVariable("route", String.class);
-        // the attempt started by startAttempt: one more than the count loaded by begin
-        groupCommit.run(() -> messages.sent(id, message.attempts() + 1, route, providerId));
+        // the attempt started by startAttempt: one more than the count loaded by begin; its start is written here
+        // too unless it already was (a send that took longer than sending-status-after)
+        GroupCommit.Deferred start = exchange.getVariable(ATTEMPT_STARTED, GroupCommit.Deferred.class);
+        boolean startHere = start != null && start.cancel();
+        groupCommit.run(() -> messages.sent(id, message.attempts() + 1, route, providerId, startHere));
         metrics.sent(route);
         LOG.info("Message {} SENT via {} (provider id {})", id, route, providerId);
     }
 
-    /** Waits until the start of this exchange's attempt is committed (before a failure is decided on). */
+    /** Writes the start of this exchange's attempt now, if it is not yet, and waits until it is committed. */
     public static void awaitAttemptStarted(Exchange exchange) {
-        @SuppressWarnings("unchecked")
-        CompletableFuture<Void> started = exchange.getVariable(ATTEMPT_STARTED, CompletableFuture.class);
+        GroupCommit.Deferred started = exchange.getVariable(ATTEMPT_STARTED, GroupCommit.Deferred.class);
         if (started != null) {
-            GroupCommit.await(started);
+            GroupCommit.await(started.now());
         }
     }
 

@@ -5,8 +5,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +28,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * not full waits {@code gateway.group-commit.gather} after its first write for more: at moderate load the groups
  * would otherwise be a write or two, and every commit rewrites (and writes to disk) the pages it touched.
  *
+ * <p>A write may also be deferred ({@link #later}): it is queued only after a delay, unless it was called off
+ * before. The delivery uses that for the start of an attempt, which a send that ends sooner writes together with its
+ * end, in one statement.
+ *
  * <p>When a group fails (a unique key, a lost connection), it is rolled back and each write is run again in a
  * transaction of its own, so one bad write fails alone and the others are still committed.
  */
@@ -34,12 +43,24 @@ public class GroupCommit {
 
     private final TransactionTemplate tx;
     private final GroupingWorker<Write> writer;
+    private final DistributionSummary groupSizes;
+
+    // a deferred write called off leaves the timer's queue at once (most are: the timer wakes only for the rest)
+    private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "group-commit-later");
+        t.setDaemon(true);
+        return t;
+    });
 
     private record Write(Runnable work, CompletableFuture<Void> done) {
     }
 
-    public GroupCommit(TransactionTemplate tx, @Value("${gateway.group-commit.gather:2ms}") Duration gather) {
+    public GroupCommit(TransactionTemplate tx, @Value("${gateway.group-commit.gather:2ms}") Duration gather,
+            MeterRegistry registry) {
         this.tx = tx;
+        this.timer.setRemoveOnCancelPolicy(true);
+        this.groupSizes = DistributionSummary.builder("mailgateway.group.commit.writes")
+                .description("Writes committed together in one transaction by the group commit").register(registry);
         this.writer = new GroupingWorker<>("group-commit", MAX_GROUP, gather, this::commit);
     }
 
@@ -57,6 +78,62 @@ public class GroupCommit {
             runAlone(write);
         }
         return write.done();
+    }
+
+    /**
+     * A write queued after {@code delay}, unless {@link Deferred#cancel} comes first; {@link Deferred#now} queues it
+     * at once.
+     */
+    public Deferred later(Duration delay, Runnable work) {
+        Deferred deferred = new Deferred(work);
+        deferred.timeout = timer.schedule(deferred::now, delay.toNanos(), TimeUnit.NANOSECONDS);
+        return deferred;
+    }
+
+    /** A write waiting to be queued: exactly one of {@link #cancel} and {@link #now} decides its fate. */
+    public final class Deferred {
+
+        private static final CompletableFuture<Void> CANCELLED = CompletableFuture.completedFuture(null);
+
+        private final Runnable work;
+        private final AtomicReference<CompletableFuture<Void>> queued = new AtomicReference<>();
+        private volatile ScheduledFuture<?> timeout;
+
+        private Deferred(Runnable work) {
+            this.work = work;
+        }
+
+        /** Calls the write off; false when it is already queued (it will be committed). */
+        public boolean cancel() {
+            if (!queued.compareAndSet(null, CANCELLED)) {
+                return false;
+            }
+            ScheduledFuture<?> t = timeout;
+            if (t != null) {
+                t.cancel(false);
+            }
+            return true;
+        }
+
+        /** Queues the write if it is neither queued nor called off; the future completes when it is committed. */
+        public CompletableFuture<Void> now() {
+            CompletableFuture<Void> written = queued.get();
+            if (written != null) {
+                return written;
+            }
+            CompletableFuture<Void> claim = new CompletableFuture<>();
+            if (!queued.compareAndSet(null, claim)) {
+                return queued.get();
+            }
+            submit(work).whenComplete((ok, failed) -> {
+                if (failed != null) {
+                    claim.completeExceptionally(failed);
+                } else {
+                    claim.complete(null);
+                }
+            });
+            return claim;
+        }
     }
 
     /** Runs a write and returns once it is committed; its exception, if any, is thrown here. */
@@ -81,6 +158,7 @@ public class GroupCommit {
     }
 
     private void commit(List<Write> group) {
+        groupSizes.record(group.size());
         if (group.size() == 1) {
             runAlone(group.get(0));
             return;
@@ -110,6 +188,8 @@ public class GroupCommit {
     /** Commits what is still queued, then stops the writer; later writes are committed one by one. */
     @PreDestroy
     public void stop() throws InterruptedException {
+        // deferred writes still waiting are queued now, before the writer stops
+        timer.shutdownNow().forEach(Runnable::run);
         writer.stop(TimeUnit.SECONDS.toMillis(30));
         Write left;
         while ((left = writer.poll()) != null) {

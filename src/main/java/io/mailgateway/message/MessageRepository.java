@@ -88,13 +88,24 @@ public class MessageRepository {
                 .params(failure.category().name(), failure.providerReply(), failure.hint(), now(), id).update();
     }
 
-    /** The attempt (its number and route, as started) ended in SENT. */
-    public void sent(String id, int attempt, String route, String providerMessageId) {
+    /**
+     * The attempt (its number and route, as started) ended in SENT; {@code started}: its start was not written
+     * (see {@link #startAttempt}), so this write counts it and sets its route too.
+     */
+    public void sent(String id, int attempt, String route, String providerMessageId, boolean started) {
         // the attempt's number and route are known here: no read of the message row inside the write
         jdbc.sql("insert into message_attempt (message_id, attempt, route, outcome, at) values (?, ?, ?, 'SENT', ?)")
                 .params(id, attempt, route, now()).update();
-        jdbc.sql("update message set status = 'SENT', sent_at = ?, provider_message_id = ?, updated_at = ? where id = ?")
-                .params(now(), providerMessageId, now(), id).update();
+        if (started) {
+            jdbc.sql("""
+                    update message set status = 'SENT', route = ?, attempts = attempts + 1, sent_at = ?,
+                           provider_message_id = ?, updated_at = ?, waiting_reason = null, waiting_until = null
+                    where id = ?""")
+                    .params(route, now(), providerMessageId, now(), id).update();
+        } else {
+            jdbc.sql("update message set status = 'SENT', sent_at = ?, provider_message_id = ?, updated_at = ? where id = ?")
+                    .params(now(), providerMessageId, now(), id).update();
+        }
     }
 
     public void deadLettered(String id, Failure failure) {

@@ -3,6 +3,9 @@ package io.mailgateway.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -70,5 +73,35 @@ class GroupCommitTest extends GatewayTestSupport {
         assertThatThrownBy(() -> groupCommit.run(() ->
                 jdbc.sql("insert into group_commit_probe (id, writer) values (1, 'again')").update()))
                 .isInstanceOf(DuplicateKeyException.class);
+    }
+
+    @Test
+    void aDeferredWriteIsQueuedAfterItsDelayUnlessCalledOffBefore() {
+        GroupCommit.Deferred calledOff = groupCommit.later(Duration.ofMillis(50), () ->
+                jdbc.sql("insert into group_commit_probe (id, writer) values (2, 'called off')").update());
+        GroupCommit.Deferred kept = groupCommit.later(Duration.ofMillis(150), () ->
+                jdbc.sql("insert into group_commit_probe (id, writer) values (1, 'kept')").update());
+        assertThat(calledOff.cancel()).as("not queued yet: called off").isTrue();
+
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                jdbc.sql("select count(*) from group_commit_probe where id = 1").query(Long.class).single() == 1);
+        // the one called off was due first: had it been queued, it would be committed by now
+        assertThat(jdbc.sql("select count(*) from group_commit_probe where id = 2").query(Long.class).single())
+                .isZero();
+        assertThat(kept.cancel()).as("already queued and committed: too late to call it off").isFalse();
+        assertThat(calledOff.now()).as("called off: nothing to wait for").isCompleted();
+        assertThat(jdbc.sql("select count(*) from group_commit_probe where id = 2").query(Long.class).single())
+                .isZero();
+    }
+
+    @Test
+    void aDeferredWriteCanBeQueuedAtOnce() {
+        GroupCommit.Deferred start = groupCommit.later(Duration.ofHours(1), () ->
+                jdbc.sql("insert into group_commit_probe (id, writer) values (3, 'now')").update());
+        GroupCommit.await(start.now());
+        assertThat(jdbc.sql("select writer from group_commit_probe where id = 3").query(String.class).single())
+                .isEqualTo("now");
+        assertThat(start.now()).as("queued once only").isCompleted();
+        assertThat(start.cancel()).isFalse();
     }
 }

@@ -1,0 +1,75 @@
+package io.mailgateway.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mailgateway.settings.SmtpSecurity;
+import io.mailgateway.settings.SmtpSettings;
+import io.mailgateway.support.GatewayTestSupport;
+import io.mailgateway.support.SlowSmtpServer;
+import io.mailgateway.support.TestSecrets;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * An attempt's start is written only when the attempt outlasts {@code gateway.delivery.sending-status-after} (1 s):
+ * a slow send shows SENDING while it lasts, a quick one is recorded in the one write that ends it.
+ */
+class SendingStatusTest extends GatewayTestSupport {
+
+    @Autowired
+    MeterRegistry registry;
+
+    @Test
+    void aSendSlowerThanASecondShowsSendingWhileItLastsAndCountsOneAttempt() throws Exception {
+        try (SlowSmtpServer slow = new SlowSmtpServer(4000)) {
+            TestTenant tenant = newTenant();
+            settings.saveSmtp(new SmtpSettings(tenant.id(), "127.0.0.1", slow.port(), SmtpSecurity.NONE,
+                    TENANT_SMTP_USER, cipher.encrypt(TestSecrets.SMTP_PASSWORD), tenant.fromAddress(),
+                    SmtpSettings.Status.ACTIVE, Instant.now()));
+
+            String id = send(tenant, simpleMessage("patient@example.org", "Appointment on Monday"));
+            JsonNode sending = awaitStatus(tenant, id, "SENDING");
+            assertThat(slow.accepted()).as("the server has not answered yet").isZero();
+            assertThat(sending.path("attempts").asInt()).isEqualTo(1);
+            assertThat(sending.path("route").asText()).isEqualTo("SMTP");
+
+            JsonNode sent = awaitStatus(tenant, id, "SENT");
+            assertThat(sent.path("attempts").asInt()).as("the attempt is counted once").isEqualTo(1);
+            assertThat(attempts(id)).containsExactly(Map.of("attempt", 1, "outcome", "SENT"));
+        }
+    }
+
+    @Test
+    void aQuickSendIsRecordedOnceWhenItEnds() {
+        TestTenant tenant = newTenant();
+        // one message first, so the relay's connection is open and the path warm: the one counted is quick
+        awaitStatus(tenant, send(tenant, simpleMessage("patient@example.org", "Welcome")), "SENT");
+        double writesBefore = commitWrites();
+
+        String id = send(tenant, simpleMessage("patient@example.org", "Your invoice"));
+        JsonNode sent = awaitStatus(tenant, id, "SENT");
+
+        assertThat(sent.path("attempts").asInt()).isEqualTo(1);
+        assertThat(sent.path("route").asText()).isEqualTo("PLATFORM");
+        assertThat(attempts(id)).containsExactly(Map.of("attempt", 1, "outcome", "SENT"));
+        // accepted, handed off, and SENT with its start: no write of its own for the start
+        assertThat(commitWrites() - writesBefore).as("writes of the hot path for one message").isEqualTo(3);
+    }
+
+    private double commitWrites() {
+        return registry.get("mailgateway.group.commit.writes").summary().totalAmount();
+    }
+
+    private List<Map<String, Object>> attempts(String id) {
+        return jdbc.sql("select attempt, outcome from message_attempt where message_id = ? order by id").param(id)
+                .query((rs, n) -> Map.<String, Object>of("attempt", rs.getInt("attempt"), "outcome",
+                        rs.getString("outcome")))
+                .list();
+    }
+}
