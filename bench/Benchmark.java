@@ -93,6 +93,8 @@ public class Benchmark {
         System.out.printf("| gateway CPU per message, intake and delivery (all threads, measured phase) | %s ms |%n",
                 gateway.get("cpuMsPerMessage"));
         System.out.printf("| benchmark client CPU per request (same cores) | %s ms |%n", gateway.get("clientCpuMsPerRequest"));
+        System.out.printf("| gateway CPU per request answered 401 before any database work (the HTTP stack alone) | %s ms (%s req/s) |%n",
+                gateway.get("httpOnlyCpuMsPerRequest"), gateway.get("httpOnlyRequestsPerSecond"));
         System.out.printf("| gateway disk writes per message (H2 file and broker journal) | %s KB |%n", gateway.get("diskKbWrittenPerMessage"));
         System.out.printf("| intake latency at full speed p50 / p99 | %s / %s ms |%n", gateway.get("intakeP50Ms"), gateway.get("intakeP99Ms"));
         System.out.printf("| intake latency at 500 req/s offered p50 / p99 (%d rounds of 20 s; p99 of each) | %s / %s ms (%s) |%n",
@@ -310,6 +312,18 @@ public class Benchmark {
             r.put("offered500P99MsPerRound", roundP99);
             System.out.printf("gateway: at 500 req/s offered, all %d rounds: intake p50 %s ms, p99 %s ms%n", OFFERED_ROUNDS,
                     r.get("offered500P50Ms"), r.get("offered500P99Ms"));
+
+            // the HTTP stack alone: the same requests without an API key, answered 401 before any database or broker
+            // work (Tomcat, Spring MVC, Camel's platform-http, the route and its error handling); 10 s, then 20 s
+            postFor("", 10, new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
+            ConcurrentLinkedQueue<Long> refused = new ConcurrentLinkedQueue<>();
+            long floorTicks = processCpuTicks(gateway.pid());
+            postFor("", 20, refused, new ConcurrentLinkedQueue<>());
+            double floorMs = (processCpuTicks(gateway.pid()) - floorTicks) * 10.0 / refused.size();
+            r.put("httpOnlyCpuMsPerRequest", round(floorMs));
+            r.put("httpOnlyRequestsPerSecond", round(refused.size() / 20.0));
+            System.out.printf("gateway: the HTTP stack alone (401, no database): %.0f req/s, %.2f ms of CPU a request%n",
+                    refused.size() / 20.0, floorMs);
 
             // fairness: clinic A queues 20,000, then clinic B sends 10; B's time from accepted to SENT
             String a = tenant("bench-chain");
