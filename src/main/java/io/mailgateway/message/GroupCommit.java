@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -86,7 +87,12 @@ public class GroupCommit {
      */
     public Deferred later(Duration delay, Runnable work) {
         Deferred deferred = new Deferred(work);
-        deferred.timeout = timer.schedule(deferred::now, delay.toNanos(), TimeUnit.NANOSECONDS);
+        try {
+            deferred.timeout = timer.schedule(deferred::now, delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // shutting down: no more waiting, the write is queued at once
+            deferred.now();
+        }
         return deferred;
     }
 

@@ -15,16 +15,21 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.mailgateway.support.GatewayTestSupport;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DuplicateKeyException;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Writes from many threads share commits, and one bad write fails alone. */
 class GroupCommitTest extends GatewayTestSupport {
 
     @Autowired
     GroupCommit groupCommit;
+
+    @Autowired
+    TransactionTemplate tx;
 
     @BeforeEach
     void probeTable() {
@@ -102,6 +107,17 @@ class GroupCommitTest extends GatewayTestSupport {
         assertThat(jdbc.sql("select writer from group_commit_probe where id = 3").query(String.class).single())
                 .isEqualTo("now");
         assertThat(start.now()).as("queued once only").isCompleted();
+        assertThat(start.cancel()).isFalse();
+    }
+
+    @Test
+    void afterStopADeferredWriteIsWrittenAtOnce() throws Exception {
+        GroupCommit stopped = new GroupCommit(tx, Duration.ZERO, new SimpleMeterRegistry());
+        stopped.stop();
+        GroupCommit.Deferred start = stopped.later(Duration.ofHours(1), () ->
+                jdbc.sql("insert into group_commit_probe (id, writer) values (4, 'stopping')").update());
+        assertThat(jdbc.sql("select writer from group_commit_probe where id = 4").query(String.class).single())
+                .isEqualTo("stopping");
         assertThat(start.cancel()).isFalse();
     }
 }
