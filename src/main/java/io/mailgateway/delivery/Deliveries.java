@@ -144,7 +144,20 @@ public class Deliveries {
         // too unless it already was (a send that took longer than sending-status-after)
         GroupCommit.Deferred start = exchange.getVariable(ATTEMPT_STARTED, GroupCommit.Deferred.class);
         boolean startHere = start != null && start.cancel();
-        groupCommit.run(() -> messages.sent(id, message.attempts() + 1, route, providerId, startHere));
+        if (start != null && !startHere) {
+            // the start's time came: it is (being) queued, and must be committed before SENT, never after it
+            GroupCommit.await(start.now());
+        }
+        try {
+            groupCommit.run(() -> messages.sent(id, message.attempts() + 1, route, providerId, startHere));
+        } catch (RuntimeException notRecorded) {
+            if (startHere) {
+                // nor is the start: the failure's handling writes it first, so the attempt is still counted
+                exchange.setVariable(ATTEMPT_STARTED,
+                        groupCommit.later(sendingStatusAfter, () -> messages.startAttempt(id, route)));
+            }
+            throw notRecorded;
+        }
         metrics.sent(route);
         LOG.info("Message {} SENT via {} (provider id {})", id, route, providerId);
     }

@@ -82,9 +82,9 @@ class GroupCommitTest extends GatewayTestSupport {
 
     @Test
     void aDeferredWriteIsQueuedAfterItsDelayUnlessCalledOffBefore() {
-        GroupCommit.Deferred calledOff = groupCommit.later(Duration.ofMillis(50), () ->
+        GroupCommit.Deferred calledOff = groupCommit.later(Duration.ofMillis(1000), () ->
                 jdbc.sql("insert into group_commit_probe (id, writer) values (2, 'called off')").update());
-        GroupCommit.Deferred kept = groupCommit.later(Duration.ofMillis(150), () ->
+        GroupCommit.Deferred kept = groupCommit.later(Duration.ofMillis(1500), () ->
                 jdbc.sql("insert into group_commit_probe (id, writer) values (1, 'kept')").update());
         assertThat(calledOff.cancel()).as("not queued yet: called off").isTrue();
 
