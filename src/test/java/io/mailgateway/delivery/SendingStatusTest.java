@@ -83,4 +83,29 @@ class SendingStatusTest extends GatewayTestSupport {
                         rs.getString("outcome")))
                 .list();
     }
+
+    @Test
+    void aWaitIsShownUntilItsTimeAndNotAfter() {
+        TestTenant tenant = newTenant();
+        String id = java.util.UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        // a queued message held back by the rate limit (marked handed off, so nothing sends it meanwhile)
+        jdbc.sql("""
+                insert into message (id, tenant_id, status, attempts, mime_message_id, created_at, updated_at,
+                                     handed_off_at, waiting_reason, waiting_until)
+                values (?, ?, 'QUEUED', 0, ?, ?, ?, ?, 'RATE_LIMIT', ?)""")
+                .params(id, tenant.id(), "<" + id + "@example.org>", java.sql.Timestamp.from(now), java.sql.Timestamp.from(now),
+                        java.sql.Timestamp.from(now), java.sql.Timestamp.from(now.plusSeconds(60))).update();
+        jdbc.sql("insert into message_body (message_id, request_json) values (?, ?)")
+                .params(id, simpleMessage("patient@example.org", "Held back")).update();
+        JsonNode held = get("/api/v1/messages/" + id, tenant.senderKey()).body();
+        assertThat(held.path("waiting").path("reason").asText()).isEqualTo("RATE_LIMIT");
+
+        // its time has passed: its next attempt is starting, and a start under a second is not written yet
+        jdbc.sql("update message set waiting_until = ? where id = ?")
+                .params(java.sql.Timestamp.from(now.minusSeconds(1)), id).update();
+        JsonNode due = get("/api/v1/messages/" + id, tenant.senderKey()).body();
+        assertThat(due.path("status").asText()).isEqualTo("QUEUED");
+        assertThat(due.path("waiting").isNull()).as("no longer held back").isTrue();
+    }
 }
