@@ -101,8 +101,7 @@ public class Deliveries {
             @Variable("route") String route) {
         // the send does not wait for it; when it is written, it is committed before the write that ends the
         // attempt (writes keep their order), so the queue message is acknowledged only once both are durable
-        exchange.setVariable(ATTEMPT_STARTED,
-                groupCommit.later(sendingStatusAfter, () -> messages.startAttempt(message.id(), route)));
+        deferStart(exchange, message.id(), route);
         LOG.info("Message {} of tenant {}: attempt {} via {}", message.id(), message.tenantId(), message.attempts() + 1,
                 route);
     }
@@ -143,23 +142,26 @@ public class Deliveries {
         // the attempt started by startAttempt: one more than the count loaded by begin; its start is written here
         // too unless it already was (a send that took longer than sending-status-after)
         GroupCommit.Deferred start = exchange.getVariable(ATTEMPT_STARTED, GroupCommit.Deferred.class);
-        boolean startHere = start != null && start.cancel();
-        if (start != null && !startHere) {
+        boolean withStart = start != null && start.cancel();
+        if (start != null && !withStart) {
             // the start's time came: it is (being) queued, and must be committed before SENT, never after it
             GroupCommit.await(start.now());
         }
         try {
-            groupCommit.run(() -> messages.sent(id, message.attempts() + 1, route, providerId, startHere));
+            groupCommit.run(() -> messages.sent(id, message.attempts() + 1, route, providerId, withStart));
         } catch (RuntimeException notRecorded) {
-            if (startHere) {
+            if (withStart) {
                 // nor is the start: the failure's handling writes it first, so the attempt is still counted
-                exchange.setVariable(ATTEMPT_STARTED,
-                        groupCommit.later(sendingStatusAfter, () -> messages.startAttempt(id, route)));
+                deferStart(exchange, id, route);
             }
             throw notRecorded;
         }
         metrics.sent(route);
         LOG.info("Message {} SENT via {} (provider id {})", id, route, providerId);
+    }
+
+    private void deferStart(Exchange exchange, String id, String route) {
+        exchange.setVariable(ATTEMPT_STARTED, groupCommit.later(sendingStatusAfter, () -> messages.startAttempt(id, route)));
     }
 
     /** Writes the start of this exchange's attempt now, if it is not yet, and waits until it is committed. */

@@ -122,7 +122,7 @@ public class MessageIntake {
         }
         // held back until a time still to come: once it has passed, the message is (about to be) tried again
         if (m.waitingReason() != null && !m.status().isFinal() && m.status() != MessageStatus.SENDING
-                && m.waitingUntil() != null && m.waitingUntil().isAfter(java.time.Instant.now())) {
+                && m.waitingUntil() != null && m.waitingUntil().isAfter(Instant.now())) {
             Map<String, Object> waiting = new LinkedHashMap<>();
             waiting.put("reason", m.waitingReason());
             waiting.put("until", m.waitingUntil());

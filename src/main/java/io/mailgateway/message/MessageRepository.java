@@ -89,14 +89,14 @@ public class MessageRepository {
     }
 
     /**
-     * The attempt (its number and route, as started) ended in SENT; {@code started}: its start was not written
+     * The attempt (its number and route, as started) ended in SENT; {@code withStart}: its start was not written
      * (see {@link #startAttempt}), so this write counts it and sets its route too.
      */
-    public void sent(String id, int attempt, String route, String providerMessageId, boolean started) {
+    public void sent(String id, int attempt, String route, String providerMessageId, boolean withStart) {
         // the attempt's number and route are known here: no read of the message row inside the write
         jdbc.sql("insert into message_attempt (message_id, attempt, route, outcome, at) values (?, ?, ?, 'SENT', ?)")
                 .params(id, attempt, route, now()).update();
-        if (started) {
+        if (withStart) {
             jdbc.sql("""
                     update message set status = 'SENT', route = ?, attempts = attempts + 1, sent_at = ?,
                            provider_message_id = ?, updated_at = ?, waiting_reason = null, waiting_until = null
