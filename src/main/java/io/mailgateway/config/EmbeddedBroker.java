@@ -6,9 +6,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Address settings of the embedded Artemis broker for the hand-off queue. A message whose processing rolled back
- * is redelivered after a growing delay and never given up: the gateway decides when a message is finished, not
- * the broker. An external broker needs the same settings (see k8s/README.md).
+ * Settings of the embedded Artemis broker. A message of the hand-off queue whose processing rolled back is
+ * redelivered after a growing delay and never given up: the gateway decides when a message is finished, not the
+ * broker. An external broker needs the same address settings (see k8s/README.md).
+ * <p>
+ * The journal is written at every transaction but fsynced only when gateway.hand-off.embedded-journal-fsync is
+ * on: the embedded H2 database beside it does not fsync its commits either (it survives a crash of the process,
+ * not of the machine), and the broker's fsyncs stalled the database's writes on the same disk for up to 0.8 s.
  */
 @Configuration
 public class EmbeddedBroker {
@@ -40,10 +44,12 @@ public class EmbeddedBroker {
     @Bean
     ArtemisConfigurationCustomizer handOffQueueSettings(GatewayProperties properties) {
         GatewayProperties.HandOff handOff = properties.handOff();
-        return configuration -> configuration.addAddressSetting(handOff.queue(), new AddressSettings()
-                .setRedeliveryDelay(handOff.redeliveryDelay().toMillis())
-                .setRedeliveryMultiplier(2.0)
-                .setMaxRedeliveryDelay(handOff.maxRedeliveryDelay().toMillis())
-                .setMaxDeliveryAttempts(-1));
+        return configuration -> configuration
+                .setJournalDatasync(handOff.embeddedJournalFsync())
+                .addAddressSetting(handOff.queue(), new AddressSettings()
+                        .setRedeliveryDelay(handOff.redeliveryDelay().toMillis())
+                        .setRedeliveryMultiplier(2.0)
+                        .setMaxRedeliveryDelay(handOff.maxRedeliveryDelay().toMillis())
+                        .setMaxDeliveryAttempts(-1));
     }
 }

@@ -78,7 +78,9 @@ public record GatewayProperties(
             /** at most this many message ids of one tenant travel in one queue message */
             @Min(1) @Max(100) int batchSize,
             /** the hand-off waits this long after the first accepted message of a group for more (bigger batches) */
-            @NotNull Duration gather) {
+            @NotNull Duration gather,
+            /** whether the embedded broker fsyncs its journal (an external broker has its own setting) */
+            boolean embeddedJournalFsync) {
     }
 
     /** Redelivery of transient failures (read by the error policy in routes/error-handling.camel.yaml). */
