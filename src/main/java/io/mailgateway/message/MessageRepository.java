@@ -33,6 +33,8 @@ public class MessageRepository {
                 .update();
         jdbc.sql("insert into message_body (message_id, request_json) values (?, ?)")
                 .params(m.id(), m.requestJson()).update();
+        jdbc.sql("insert into message_outbox (message_id, created_at) values (?, ?)")
+                .params(m.id(), Timestamp.from(m.createdAt())).update();
     }
 
     public Optional<StoredMessage> find(String id) {
@@ -128,9 +130,20 @@ public class MessageRepository {
     }
 
     /** A dead letter is retried: the message is queued again and keeps its id, Message-ID and attempt count. */
+    /**
+     * A dead letter's message queued again, with its outbox row in the same transaction: if it does not reach the
+     * queue after the commit, the outbox route hands it off.
+     */
     public boolean requeue(String id) {
-        return jdbc.sql("update message set status = 'QUEUED', updated_at = ? where id = ? and status = 'DEAD_LETTERED'")
-                .params(now(), id).update() == 1;
+        Timestamp now = now();
+        if (jdbc.sql("update message set status = 'QUEUED', updated_at = ? where id = ? and status = 'DEAD_LETTERED'")
+                .params(now, id).update() != 1) {
+            return false;
+        }
+        // a row of its first hand-off whose delete has not been committed yet is replaced, so the grace starts now
+        jdbc.sql("delete from message_outbox where message_id = ?").param(id).update();
+        jdbc.sql("insert into message_outbox (message_id, created_at) values (?, ?)").params(id, now).update();
+        return true;
     }
 
     public void discarded(String id) {

@@ -14,8 +14,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * The message table as the outbox of the hand-off queue. Intake commits the row, puts the id on the queue and
- * marks it handed off. Rows that were committed but never marked (the process died in between, or the broker was
+ * The outbox of the hand-off queue: the message_outbox table holds a row for every accepted (or retried) message
+ * that is not on the queue yet, written in the same transaction as the message. The hand-off deletes the rows of
+ * what it put on the queue. Rows older than the grace period (the process died in between, or the broker was
  * unreachable) are claimed here, by one instance at a time, and handed off again.
  */
 @Component("outbox")
@@ -34,44 +35,43 @@ public class Outbox {
         this.claimFor = properties.handOff().outboxGrace().multipliedBy(6);
     }
 
-    /** Marks a message handed off (body or variable: its id). */
+    /** A message is on the queue (variable: its id). */
     public void handedOff(@Variable("messageId") String id) {
-        jdbc.sql("update message set handed_off_at = ? where id = ? and handed_off_at is null")
-                .params(Timestamp.from(Instant.now()), id).update();
+        jdbc.sql("delete from message_outbox where message_id = ?").param(id).update();
     }
 
-    /** Marks a group of messages handed off. */
+    /** A group of messages is on the queue. */
     public void handedOff(List<String> ids) {
         if (!ids.isEmpty()) {
-            jdbc.sql("update message set handed_off_at = :now where id in (:ids) and handed_off_at is null")
-                    .param("now", Timestamp.from(Instant.now())).param("ids", ids).update();
+            jdbc.sql("delete from message_outbox where message_id in (:ids)").param("ids", ids).update();
         }
     }
 
     /**
-     * Ids that were accepted more than the grace period ago and never handed off. Each is claimed with a
-     * conditional update, so two instances never hand off the same row at once; a claim that was not completed
-     * (the claimer died) expires and can be taken again.
+     * Ids that were accepted (or retried) more than the grace period ago and are not on the queue. Each is claimed
+     * with a conditional update, so two instances never hand off the same row at once; a claim that was not
+     * completed (the claimer died) expires and can be taken again. Oldest first by id: message ids are time-ordered
+     * (MessageIds), so the primary key gives the order without an index of its own.
      */
     public List<String> claimStale() {
         Instant now = Instant.now();
         List<String> candidates = jdbc.sql("""
-                select id from message where handed_off_at is null and created_at < ?
-                and (handoff_claimed_at is null or handoff_claimed_at < ?) order by created_at limit ?""")
+                select message_id from message_outbox where created_at < ?
+                and (claimed_at is null or claimed_at < ?) order by message_id limit ?""")
                 .params(Timestamp.from(now.minus(grace)), Timestamp.from(now.minus(claimFor)), BATCH)
                 .query(String.class).list();
         List<String> claimed = new ArrayList<>();
         for (String id : candidates) {
             int won = jdbc.sql("""
-                    update message set handoff_claimed_at = ? where id = ? and handed_off_at is null
-                    and (handoff_claimed_at is null or handoff_claimed_at < ?)""")
+                    update message_outbox set claimed_at = ? where message_id = ?
+                    and (claimed_at is null or claimed_at < ?)""")
                     .params(Timestamp.from(now), id, Timestamp.from(now.minus(claimFor))).update();
             if (won == 1) {
                 claimed.add(id);
             }
         }
         if (!claimed.isEmpty()) {
-            LOG.warn("Outbox: handing off {} accepted messages that were not on the queue yet", claimed.size());
+            LOG.warn("Outbox: handing off {} messages that were not on the queue yet", claimed.size());
         }
         return claimed;
     }

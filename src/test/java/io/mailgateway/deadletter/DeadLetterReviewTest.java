@@ -1,12 +1,14 @@
 package io.mailgateway.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -16,6 +18,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mailgateway.delivery.MimeAssertions;
+import io.mailgateway.message.MessageRepository;
 import io.mailgateway.support.GatewayTestSupport;
 import io.mailgateway.support.TestSecrets;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +31,9 @@ class DeadLetterReviewTest extends GatewayTestSupport {
 
     @Autowired
     DeadLetterRetention retention;
+
+    @Autowired
+    MessageRepository messages;
 
     private TestTenant clinic;
     private String supportKey;
@@ -121,6 +127,13 @@ class DeadLetterReviewTest extends GatewayTestSupport {
         assertThat(sent.path("attempts").asInt()).isEqualTo(2);
         assertThat(received(TENANT_SMTP, clinic)).hasSize(1);
         assertThat(received(TENANT_SMTP, clinic)[0].getSubject()).isEqualTo("Lab results ready");
+        // the retry's outbox row goes once the message is on the queue (well before the outbox's 2 s grace), so the
+        // outbox route does not hand it off a second time
+        await().atMost(Duration.ofMillis(1500)).untilAsserted(() -> assertThat(jdbc.sql(
+                "select count(*) from message_outbox where message_id = ?").param(messageId).query(Integer.class).single())
+                .isZero());
+        await().during(Duration.ofMillis(3500)).atMost(Duration.ofSeconds(6))
+                .until(() -> received(TENANT_SMTP, clinic).length == 1);
 
         JsonNode detail = get("/api/v1/dead-letters/" + id, supportKey).body();
         assertThat(detail.path("status").asText()).isEqualTo("RETRIED");
@@ -137,6 +150,21 @@ class DeadLetterReviewTest extends GatewayTestSupport {
         assertThat(twice.status()).isEqualTo(409);
         assertThat(received(TENANT_SMTP, clinic)).as("not sent twice").hasSize(1);
         assertThat(action("/does-not-exist/retry", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aRetriedMessageThatDidNotReachTheQueueIsHandedOffByTheOutbox() {
+        String id = deadLetterOf(simpleMessage("patient@example.org", "Retried, then the process died"));
+        String messageId = jdbc.sql("select message_id from dead_letter where id = ?").param(id).query(String.class).single();
+        tenantSmtp(clinic, TestSecrets.SMTP_PASSWORD, true);
+
+        // what the retry's commit leaves when the process dies before the hand-off: QUEUED again, not on the queue
+        assertThat(messages.requeue(messageId)).isTrue();
+
+        JsonNode sent = awaitStatus(clinic, messageId, "SENT");
+        assertThat(sent.path("attempts").asInt()).isEqualTo(2);
+        assertThat(received(TENANT_SMTP, clinic)).extracting(m -> m.getSubject())
+                .containsExactly("Retried, then the process died");
     }
 
     @Test

@@ -89,13 +89,13 @@ class SendingStatusTest extends GatewayTestSupport {
         TestTenant tenant = newTenant();
         String id = java.util.UUID.randomUUID().toString();
         Instant now = Instant.now();
-        // a queued message held back by the rate limit (marked handed off, so nothing sends it meanwhile)
+        // a queued message held back by the rate limit (no outbox row: handed off, so nothing sends it meanwhile)
         jdbc.sql("""
                 insert into message (id, tenant_id, status, attempts, mime_message_id, created_at, updated_at,
-                                     handed_off_at, waiting_reason, waiting_until)
-                values (?, ?, 'QUEUED', 0, ?, ?, ?, ?, 'RATE_LIMIT', ?)""")
+                                     waiting_reason, waiting_until)
+                values (?, ?, 'QUEUED', 0, ?, ?, ?, 'RATE_LIMIT', ?)""")
                 .params(id, tenant.id(), "<" + id + "@example.org>", java.sql.Timestamp.from(now), java.sql.Timestamp.from(now),
-                        java.sql.Timestamp.from(now), java.sql.Timestamp.from(now.plusSeconds(60))).update();
+                        java.sql.Timestamp.from(now.plusSeconds(60))).update();
         jdbc.sql("insert into message_body (message_id, request_json) values (?, ?)")
                 .params(id, simpleMessage("patient@example.org", "Held back")).update();
         JsonNode held = get("/api/v1/messages/" + id, tenant.senderKey()).body();

@@ -114,10 +114,9 @@ class TenantLimitsTest extends GatewayTestSupport {
             rows.add(new Object[] {id, tenant.id(), "<" + id + "@clinic.example>", Timestamp.from(earlier)});
         }
         new JdbcTemplate(dataSource).batchUpdate("""
-                insert into message (id, tenant_id, status, route, attempts, mime_message_id, created_at, updated_at, sent_at,
-                                     handed_off_at)
-                values (?, ?, 'SENT', 'GMAIL', 1, ?, ?, ?, ?, ?)""", rows.stream()
-                .map(r -> new Object[] {r[0], r[1], r[2], r[3], r[3], r[3], r[3]}).toList());
+                insert into message (id, tenant_id, status, route, attempts, mime_message_id, created_at, updated_at, sent_at)
+                values (?, ?, 'SENT', 'GMAIL', 1, ?, ?, ?, ?)""", rows.stream()
+                .map(r -> new Object[] {r[0], r[1], r[2], r[3], r[3], r[3]}).toList());
 
         String last = send(tenant, simpleMessage("a@example.org", "Daily limit: the last one today"));
         String over1 = send(tenant, simpleMessage("b@example.org", "Daily limit: waits for tomorrow 1"));

@@ -66,15 +66,14 @@ class BatchDispatchTest extends GatewayTestSupport {
                 .containsExactlyInAnyOrder("First", "After the refused one");
     }
 
-    /** A QUEUED message like the template, with its own subject, already handed off (so only this test queues it). */
+    /** A QUEUED message like the template, with its own subject, already handed off (no outbox row: only this test queues it). */
     private String queued(String templateId, String subject) {
         String id = MessageIds.next();
         jdbc.sql("""
-                insert into message (id, tenant_id, status, attempts, mime_message_id, created_at, updated_at,
-                                     handed_off_at)
-                select ?, tenant_id, 'QUEUED', 0, ?, ?, ?, ? from message where id = ?""")
+                insert into message (id, tenant_id, status, attempts, mime_message_id, created_at, updated_at)
+                select ?, tenant_id, 'QUEUED', 0, ?, ?, ? from message where id = ?""")
                 .params(id, "<" + id + "@batch.example>", Timestamp.from(Instant.now()), Timestamp.from(Instant.now()),
-                        Timestamp.from(Instant.now()), templateId)
+                        templateId)
                 .update();
         jdbc.sql("""
                 insert into message_body (message_id, request_json)

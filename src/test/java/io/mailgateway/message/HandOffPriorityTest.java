@@ -81,11 +81,10 @@ class HandOffPriorityTest extends GatewayTestSupport {
         List<Object[]> rows = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String id = MessageIds.next();
-            rows.add(new Object[] {id, tenantId, status, "<" + id + "@clinic.example>", at, at, at});
+            rows.add(new Object[] {id, tenantId, status, "<" + id + "@clinic.example>", at, at});
         }
         new JdbcTemplate(dataSource).batchUpdate("""
-                insert into message (id, tenant_id, status, attempts, mime_message_id, created_at, updated_at,
-                                     handed_off_at)
-                values (?, ?, ?, 1, ?, ?, ?, ?)""", rows);
+                insert into message (id, tenant_id, status, attempts, mime_message_id, created_at, updated_at)
+                values (?, ?, ?, 1, ?, ?, ?)""", rows);
     }
 }

@@ -1,8 +1,10 @@
 package io.mailgateway.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -18,25 +20,32 @@ class OutboxTest extends GatewayTestSupport {
         String template = send(tenant, simpleMessage("patient@example.org", "Reached the queue"));
         awaitStatus(tenant, template, "SENT");
 
-        // what a crash right after the intake's commit leaves behind: a QUEUED row, not handed off
+        assertThat(outboxRows(template)).as("handed off: its outbox row is gone").isZero();
+
+        // what a crash right after the intake's commit leaves behind: a QUEUED message with its outbox row
         String orphan = UUID.randomUUID().toString();
+        Timestamp accepted = Timestamp.from(Instant.now().minusSeconds(10));
         jdbc.sql("""
                 insert into message (id, tenant_id, status, attempts, mime_message_id, created_at, updated_at)
                 select ?, tenant_id, 'QUEUED', 0, ?, ?, ? from message where id = ?""")
-                .params(orphan, "<" + orphan + "@" + tenant.id() + ".example>",
-                        Timestamp.from(Instant.now().minusSeconds(10)), Timestamp.from(Instant.now()), template)
+                .params(orphan, "<" + orphan + "@" + tenant.id() + ".example>", accepted, accepted, template)
                 .update();
         jdbc.sql("""
                 insert into message_body (message_id, request_json)
                 select ?, replace(request_json, 'Reached the queue', 'Orphaned by a crash') from message_body
                 where message_id = ?""")
                 .params(orphan, template).update();
+        jdbc.sql("insert into message_outbox (message_id, created_at) values (?, ?)").params(orphan, accepted).update();
 
         var sent = awaitStatus(tenant, orphan, "SENT");
         assertThat(sent.path("attempts").asInt()).isEqualTo(1);
         assertThat(received(RELAY, tenant)).extracting(m -> m.getSubject())
                 .containsExactlyInAnyOrder("Reached the queue", "Orphaned by a crash");
-        assertThat(jdbc.sql("select handed_off_at from message where id = ?").param(orphan).query(Timestamp.class).single())
-                .isNotNull();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(outboxRows(orphan)).isZero());
+    }
+
+    private int outboxRows(String messageId) {
+        return jdbc.sql("select count(*) from message_outbox where message_id = ?").param(messageId)
+                .query(Integer.class).single();
     }
 }
