@@ -10,9 +10,11 @@ import org.springframework.context.annotation.Configuration;
  * redelivered after a growing delay and never given up: the gateway decides when a message is finished, not the
  * broker. An external broker needs the same address settings (see k8s/README.md).
  * <p>
- * The journal is written at every transaction but fsynced only when gateway.hand-off.embedded-journal-fsync is
- * on: the embedded H2 database beside it does not fsync its commits either (it survives a crash of the process,
- * not of the machine), and the broker's fsyncs stalled the database's writes on the same disk for up to 0.8 s.
+ * The journal is written at every transaction, and fsynced like the database's commits unless
+ * gateway.hand-off.embedded-journal-fsync says otherwise: not beside the embedded H2, which does not fsync its
+ * commits (the embedded default survives a crash of the process, not of the machine), and where the broker's
+ * fsyncs stalled the database's writes on the same disk for up to 0.8 s; always beside PostgreSQL, which fsyncs
+ * its commits, so a hand-off recorded there (the outbox row deleted) is on the queue for good too.
  */
 @Configuration
 public class EmbeddedBroker {
@@ -42,14 +44,22 @@ public class EmbeddedBroker {
     }
 
     @Bean
-    ArtemisConfigurationCustomizer handOffQueueSettings(GatewayProperties properties) {
+    ArtemisConfigurationCustomizer handOffQueueSettings(GatewayProperties properties,
+            org.springframework.core.env.Environment environment) {
         GatewayProperties.HandOff handOff = properties.handOff();
+        boolean fsync = journalFsync(handOff.embeddedJournalFsync(),
+                environment.getProperty("spring.datasource.url", ""));
         return configuration -> configuration
-                .setJournalDatasync(handOff.embeddedJournalFsync())
+                .setJournalDatasync(fsync)
                 .addAddressSetting(handOff.queue(), new AddressSettings()
                         .setRedeliveryDelay(handOff.redeliveryDelay().toMillis())
                         .setRedeliveryMultiplier(2.0)
                         .setMaxRedeliveryDelay(handOff.maxRedeliveryDelay().toMillis())
                         .setMaxDeliveryAttempts(-1));
+    }
+
+    /** The configured setting, or else like the database: fsync unless it is H2 (which does not fsync commits). */
+    static boolean journalFsync(Boolean configured, String databaseUrl) {
+        return configured != null ? configured : !databaseUrl.startsWith("jdbc:h2:");
     }
 }

@@ -79,8 +79,12 @@ public record GatewayProperties(
             @Min(1) @Max(100) int batchSize,
             /** the hand-off waits this long after the first accepted message of a group for more (bigger batches) */
             @NotNull Duration gather,
-            /** whether the embedded broker fsyncs its journal (an external broker has its own setting) */
-            boolean embeddedJournalFsync) {
+            /**
+             * whether the embedded broker fsyncs its journal; unset: like the database, that is not beside the
+             * embedded H2 (which does not fsync its commits) and always beside any other database. An external
+             * broker has its own setting.
+             */
+            Boolean embeddedJournalFsync) {
     }
 
     /** Redelivery of transient failures (read by the error policy in routes/error-handling.camel.yaml). */

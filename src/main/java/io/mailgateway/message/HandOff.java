@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Puts accepted messages on the durable hand-off queue. Intake has already committed the message (the outbox row)
- * and answered 202; this sends the ids in groups, each group in one JMS transaction, and then marks them handed
- * off. Within a group, each tenant's ids travel together, up to {@code gateway.hand-off.batch-size} in one queue
+ * Puts accepted messages on the durable hand-off queue. Intake has already committed the message with its outbox
+ * row and answered 202; this sends the ids in groups, each group in one JMS transaction, and then deletes their
+ * outbox rows. Within a group, each tenant's ids travel together, up to {@code gateway.hand-off.batch-size} in one queue
  * message ("id,id,..."), with the fairness priority of that tenant: one journal record, one delivery and one
  * acknowledgement for all of them instead of one each. Dispatch splits the batch. Whatever does not reach the
- * queue (the broker is down, the process dies first) stays unmarked and the outbox route hands it off later, so
+ * queue (the broker is down, the process dies first) keeps its outbox row and the outbox route hands it off later, so
  * nothing accepted is lost.
  */
 @Component("handOff")

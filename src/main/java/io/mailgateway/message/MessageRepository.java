@@ -132,7 +132,9 @@ public class MessageRepository {
     /** A dead letter is retried: the message is queued again and keeps its id, Message-ID and attempt count. */
     /**
      * A dead letter's message queued again, with its outbox row in the same transaction: if it does not reach the
-     * queue after the commit, the outbox route hands it off.
+     * queue after the commit, the outbox route hands it off. The row is written claimed (by the retry's own
+     * hand-off, which follows the commit), so the outbox route leaves it alone while a bulk retry of many messages
+     * is still handing them off one by one, and takes it only once that claim has expired.
      */
     public boolean requeue(String id) {
         Timestamp now = now();
@@ -142,7 +144,8 @@ public class MessageRepository {
         }
         // a row of its first hand-off whose delete has not been committed yet is replaced, so the grace starts now
         jdbc.sql("delete from message_outbox where message_id = ?").param(id).update();
-        jdbc.sql("insert into message_outbox (message_id, created_at) values (?, ?)").params(id, now).update();
+        jdbc.sql("insert into message_outbox (message_id, created_at, claimed_at) values (?, ?, ?)")
+                .params(id, now, now).update();
         return true;
     }
 

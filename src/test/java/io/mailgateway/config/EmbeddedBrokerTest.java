@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The embedded broker's settings for the hand-off queue. Its journal is written on every transaction but not
- * fsynced unless configured, like the embedded H2 database's commits (see application.yaml): Artemis' own default
- * fsyncs, and those fsyncs stalled the database's writes on the same disk.
+ * The embedded broker's settings for the hand-off queue. Its journal is written on every transaction and fsynced
+ * like the database's commits: not beside H2 (see application.yaml; Artemis' own default fsyncs, and those fsyncs
+ * stalled H2's writes on the same disk), always beside PostgreSQL.
  */
 class EmbeddedBrokerTest extends GatewayTestSupport {
 
@@ -24,6 +24,14 @@ class EmbeddedBrokerTest extends GatewayTestSupport {
         assertThat(configuration.isJournalDatasync()).isFalse();
         assertThat(configuration.isJournalSyncTransactional()).isTrue();
         assertThat(configuration.isJournalSyncNonTransactional()).isTrue();
+    }
+
+    @Test
+    void theJournalIsFsyncedLikeTheDatabaseUnlessConfigured() {
+        assertThat(EmbeddedBroker.journalFsync(null, "jdbc:h2:file:./data/gateway;WRITE_DELAY=0")).isFalse();
+        assertThat(EmbeddedBroker.journalFsync(null, "jdbc:postgresql://db:5432/gateway")).isTrue();
+        assertThat(EmbeddedBroker.journalFsync(true, "jdbc:h2:file:./data/gateway")).isTrue();
+        assertThat(EmbeddedBroker.journalFsync(false, "jdbc:postgresql://db:5432/gateway")).isFalse();
     }
 
     @Test

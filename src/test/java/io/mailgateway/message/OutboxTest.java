@@ -10,9 +10,13 @@ import java.util.UUID;
 
 import io.mailgateway.support.GatewayTestSupport;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** A message committed but never put on the queue (the process died in between) is handed off by the outbox. */
 class OutboxTest extends GatewayTestSupport {
+
+    @Autowired
+    MessageRepository messages;
 
     @Test
     void anAcceptedMessageThatNeverReachedTheQueueIsHandedOffAndSent() throws Exception {
@@ -42,6 +46,26 @@ class OutboxTest extends GatewayTestSupport {
         assertThat(received(RELAY, tenant)).extracting(m -> m.getSubject())
                 .containsExactlyInAnyOrder("Reached the queue", "Orphaned by a crash");
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(outboxRows(orphan)).isZero());
+    }
+
+    @Test
+    void anAcceptedMessageIsCommittedWithItsOutboxRow() {
+        TestTenant tenant = newTenant();
+        String template = send(tenant, simpleMessage("patient@example.org", "Written with its row"));
+        awaitStatus(tenant, template, "SENT");
+        String request = jdbc.sql("select request_json from message_body where message_id = ?").param(template)
+                .query(String.class).single();
+        String id = MessageIds.next();
+        Instant accepted = Instant.now().minusSeconds(1).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        // intake's write, without the hand-off that follows it
+        messages.insert(new StoredMessage(id, tenant.id(), MessageStatus.QUEUED, null, 0, null,
+                "<" + id + "@" + tenant.id() + ".example>", request, accepted, null, null, null, null, null, null, null));
+
+        assertThat(jdbc.sql("select created_at from message_outbox where message_id = ?").param(id)
+                .query(Timestamp.class).single().toInstant()).isEqualTo(accepted);
+        // nothing put it on the queue: the outbox does, once the grace is over
+        awaitStatus(tenant, id, "SENT");
+        assertThat(outboxRows(id)).isZero();
     }
 
     private int outboxRows(String messageId) {
