@@ -10,6 +10,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -20,6 +21,8 @@ import io.mailgateway.message.MessageRepository;
 import io.mailgateway.message.Outbox;
 import io.mailgateway.support.GatewayTestSupport;
 import io.mailgateway.support.TestSecrets;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -36,6 +39,9 @@ class DeadLetterReviewTest extends GatewayTestSupport {
 
     @Autowired
     Outbox outbox;
+
+    @Autowired
+    CamelContext camel;
 
     private TestTenant clinic;
     private String supportKey;
@@ -169,6 +175,34 @@ class DeadLetterReviewTest extends GatewayTestSupport {
         assertThat(sent.path("attempts").asInt()).isEqualTo(2);
         assertThat(received(TENANT_SMTP, clinic)).extracting(m -> m.getSubject())
                 .containsExactly("Retried, then the process died");
+    }
+
+    @Test
+    void aRetryWhoseHandOffFailsIsStillAnsweredAndTheOutboxHandsItOffLater() throws Exception {
+        String id = deadLetterOf(simpleMessage("patient@example.org", "The broker refused the retry"));
+        String messageId = jdbc.sql("select message_id from dead_letter where id = ?").param(id).query(String.class).single();
+        tenantSmtp(clinic, TestSecrets.SMTP_PASSWORD, true);
+        // the next send of the retry route fails as if the broker were unreachable (only the next one: the route
+        // stays as it was for the other tests of the shared context)
+        AtomicBoolean refuseNext = new AtomicBoolean(true);
+        AdviceWith.adviceWith(camel, "hand-off-retried", route -> route.weaveById("hand-off-retried-message").before()
+                .process(exchange -> {
+                    if (refuseNext.getAndSet(false)) {
+                        throw new jakarta.jms.JMSException("broker unreachable (test)");
+                    }
+                }));
+
+        Reply retried = action("/" + id + "/retry", null);
+
+        assertThat(retried.status()).as(retried.raw()).isEqualTo(200);
+        assertThat(retried.text("status")).isEqualTo("RETRIED");
+        assertThat(refuseNext).isFalse();
+        assertThat(jdbc.sql("select count(*) from message_outbox where message_id = ?").param(messageId)
+                .query(Integer.class).single()).as("left to the outbox").isOne();
+        JsonNode sent = awaitStatus(clinic, messageId, "SENT");
+        assertThat(sent.path("attempts").asInt()).isEqualTo(2);
+        assertThat(received(TENANT_SMTP, clinic)).extracting(m -> m.getSubject())
+                .containsExactly("The broker refused the retry");
     }
 
     @Test
