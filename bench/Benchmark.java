@@ -99,6 +99,8 @@ public class Benchmark {
         System.out.printf("| intake latency at full speed p50 / p99 | %s / %s ms |%n", gateway.get("intakeP50Ms"), gateway.get("intakeP99Ms"));
         System.out.printf("| intake latency at 500 req/s offered p50 / p99 (%d rounds of 20 s; p99 of each) | %s / %s ms (%s) |%n",
                 OFFERED_ROUNDS, gateway.get("offered500P50Ms"), gateway.get("offered500P99Ms"), gateway.get("offered500P99MsPerRound"));
+        System.out.printf("| gateway CPU per message at 500 req/s offered (all threads, the three rounds) | %s ms |%n",
+                gateway.get("offered500CpuMsPerMessage"));
         System.out.printf("| fairness: small clinic's delivery during a 20,000 backlog p50 / p99 | %s / %s ms |%n",
                 gateway.get("fairnessBP50Ms"), gateway.get("fairnessBP99Ms"));
         System.out.printf("| gateway peak RSS / peak heap used | %s MB / %s MB |%n", gateway.get("peakRssMb"), gateway.get("peakHeapMb"));
@@ -298,6 +300,10 @@ public class Benchmark {
             // the p50/p99 of all rounds' requests together (one 20 s window alone can be lucky or unlucky)
             ConcurrentLinkedQueue<Long> offered = new ConcurrentLinkedQueue<>();
             List<Double> roundP99 = new ArrayList<>();
+            // the gateway's CPU per message at this rate (each round drained, so delivery is in it), all threads and by
+            // thread group: where the full-speed figure shows large commit groups, this one shows small ones
+            long offeredTicks = processCpuTicks(gateway.pid());
+            Map<String, Long> offeredThreads = threadGroupTicks(gateway.pid());
             for (int round = 1; round <= OFFERED_ROUNDS; round++) {
                 ConcurrentLinkedQueue<Long> thisRound = new ConcurrentLinkedQueue<>();
                 openLoop(key, 500, 20, thisRound);
@@ -307,6 +313,17 @@ public class Benchmark {
                 System.out.printf("gateway: at 500 req/s offered, round %d: intake p50 %s ms, p99 %s ms%n", round,
                         percentile(thisRound, 50), percentile(thisRound, 99));
             }
+            double offeredCpuMs = (processCpuTicks(gateway.pid()) - offeredTicks) * 10.0 / offered.size();
+            Map<String, Object> offeredByThread = new LinkedHashMap<>();
+            threadGroupTicks(gateway.pid()).entrySet().stream()
+                    .map(e -> Map.entry(e.getKey(), e.getValue() - offeredThreads.getOrDefault(e.getKey(), 0L)))
+                    .filter(e -> e.getValue() * 10.0 / offered.size() >= 0.01)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> offeredByThread.put(e.getKey(), round(e.getValue() * 10.0 / offered.size())));
+            r.put("offered500CpuMsPerMessage", round(offeredCpuMs));
+            r.put("offered500CpuMsPerMessageByThread", offeredByThread);
+            System.out.printf("gateway: at 500 req/s offered, %.2f ms of CPU a message; by thread group: %s%n",
+                    offeredCpuMs, offeredByThread);
             r.put("offered500P50Ms", percentile(offered, 50));
             r.put("offered500P99Ms", percentile(offered, 99));
             r.put("offered500P99MsPerRound", roundP99);

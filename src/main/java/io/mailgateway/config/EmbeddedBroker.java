@@ -1,5 +1,6 @@
 package io.mailgateway.config;
 
+import org.apache.activemq.artemis.api.config.ActiveMQDefaultConfiguration;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -49,8 +50,14 @@ public class EmbeddedBroker {
         GatewayProperties.HandOff handOff = properties.handOff();
         boolean fsync = journalFsync(handOff.embeddedJournalFsync(),
                 environment.getProperty("spring.datasource.url", ""));
+        // Without fsync the journal's timed buffer (which gathers writes for one fsync) has nothing to save, and its
+        // thread polls for the timeout; on two busy cores it falls back to spinning: 0.4 ms of CPU a message at
+        // 500 messages a second, measured. A timeout of 0 writes each record at once, without that thread.
+        int bufferTimeoutNanos = fsync ? ActiveMQDefaultConfiguration.getDefaultJournalBufferTimeoutNio() : 0;
         return configuration -> configuration
                 .setJournalDatasync(fsync)
+                .setJournalBufferTimeout_NIO(bufferTimeoutNanos)
+                .setJournalBufferTimeout_AIO(fsync ? ActiveMQDefaultConfiguration.getDefaultJournalBufferTimeoutAio() : 0)
                 .addAddressSetting(handOff.queue(), new AddressSettings()
                         .setRedeliveryDelay(handOff.redeliveryDelay().toMillis())
                         .setRedeliveryMultiplier(2.0)
