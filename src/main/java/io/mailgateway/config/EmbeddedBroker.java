@@ -5,6 +5,7 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.springframework.boot.autoconfigure.jms.artemis.ArtemisConfigurationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Settings of the embedded Artemis broker. A message of the hand-off queue whose processing rolled back is
@@ -29,7 +30,7 @@ public class EmbeddedBroker {
      */
     @Bean
     static org.springframework.beans.factory.config.BeanPostProcessor consumerWindow(
-            org.springframework.core.env.Environment environment) {
+            Environment environment) {
         int windowBytes = environment.getProperty("gateway.hand-off.consumer-window-bytes", Integer.class, 0);
         return new org.springframework.beans.factory.config.BeanPostProcessor() {
             @Override
@@ -45,19 +46,19 @@ public class EmbeddedBroker {
     }
 
     @Bean
-    ArtemisConfigurationCustomizer handOffQueueSettings(GatewayProperties properties,
-            org.springframework.core.env.Environment environment) {
+    ArtemisConfigurationCustomizer handOffQueueSettings(GatewayProperties properties, Environment environment) {
         GatewayProperties.HandOff handOff = properties.handOff();
         boolean fsync = journalFsync(handOff.embeddedJournalFsync(),
                 environment.getProperty("spring.datasource.url", ""));
         // Without fsync the journal's timed buffer (which gathers writes for one fsync) has nothing to save, and its
         // thread polls for the timeout; on two busy cores it falls back to spinning: 0.4 ms of CPU a message at
         // 500 messages a second, measured. A timeout of 0 writes each record at once, without that thread.
-        int bufferTimeoutNanos = fsync ? ActiveMQDefaultConfiguration.getDefaultJournalBufferTimeoutNio() : 0;
+        int nioTimeout = fsync ? ActiveMQDefaultConfiguration.getDefaultJournalBufferTimeoutNio() : 0;
+        int aioTimeout = fsync ? ActiveMQDefaultConfiguration.getDefaultJournalBufferTimeoutAio() : 0;
         return configuration -> configuration
                 .setJournalDatasync(fsync)
-                .setJournalBufferTimeout_NIO(bufferTimeoutNanos)
-                .setJournalBufferTimeout_AIO(fsync ? ActiveMQDefaultConfiguration.getDefaultJournalBufferTimeoutAio() : 0)
+                .setJournalBufferTimeout_NIO(nioTimeout)
+                .setJournalBufferTimeout_AIO(aioTimeout)
                 .addAddressSetting(handOff.queue(), new AddressSettings()
                         .setRedeliveryDelay(handOff.redeliveryDelay().toMillis())
                         .setRedeliveryMultiplier(2.0)

@@ -33,8 +33,13 @@ public class MessageRepository {
                 .update();
         jdbc.sql("insert into message_body (message_id, request_json) values (?, ?)")
                 .params(m.id(), m.requestJson()).update();
-        jdbc.sql("insert into message_outbox (message_id, created_at) values (?, ?)")
-                .params(m.id(), Timestamp.from(m.createdAt())).update();
+        outboxRow(m.id(), Timestamp.from(m.createdAt()), null);
+    }
+
+    /** The message's row in the outbox: not on the queue yet (claimedAt: who hands it off has claimed it). */
+    private void outboxRow(String id, Timestamp createdAt, Timestamp claimedAt) {
+        jdbc.sql("insert into message_outbox (message_id, created_at, claimed_at) values (?, ?, ?)")
+                .params(id, createdAt, claimedAt).update();
     }
 
     public Optional<StoredMessage> find(String id) {
@@ -129,12 +134,12 @@ public class MessageRepository {
                 .update();
     }
 
-    /** A dead letter is retried: the message is queued again and keeps its id, Message-ID and attempt count. */
     /**
-     * A dead letter's message queued again, with its outbox row in the same transaction: if it does not reach the
-     * queue after the commit, the outbox route hands it off. The row is written claimed (by the retry's own
-     * hand-off, which follows the commit), so the outbox route leaves it alone while a bulk retry of many messages
-     * is still handing them off one by one, and takes it only once that claim has expired.
+     * A dead letter is retried: the message is queued again and keeps its id, Message-ID and attempt count, with
+     * its outbox row in the same transaction: if it does not reach the queue after the commit, the outbox route
+     * hands it off. The row is written claimed (by the retry's own hand-off, which follows the commit), so the
+     * outbox route leaves it alone while a bulk retry of many messages is still handing them off one by one, and
+     * takes it only once that claim has expired.
      */
     public boolean requeue(String id) {
         Timestamp now = now();
@@ -144,8 +149,7 @@ public class MessageRepository {
         }
         // a row of its first hand-off whose delete has not been committed yet is replaced, so the grace starts now
         jdbc.sql("delete from message_outbox where message_id = ?").param(id).update();
-        jdbc.sql("insert into message_outbox (message_id, created_at, claimed_at) values (?, ?, ?)")
-                .params(id, now, now).update();
+        outboxRow(id, now, now);
         return true;
     }
 
