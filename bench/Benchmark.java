@@ -47,6 +47,8 @@ public class Benchmark {
     static int threads;
     static int seconds;
     static int port;
+    /** smtp-sink's process id (bench/run passes it), for its CPU per message; 0: not measured */
+    static long sinkPid;
     static final int WARMUP_MAX_SECONDS = 360;
     static final int OFFERED_ROUNDS = 3;
 
@@ -56,6 +58,7 @@ public class Benchmark {
         work = Path.of(args[2]);
         threads = Integer.parseInt(args[3]);
         seconds = Integer.parseInt(args[4]);
+        sinkPid = args.length > 5 ? Long.parseLong(args[5]) : 0;
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.name")
                 + ", Java " + System.getProperty("java.version"));
@@ -93,6 +96,15 @@ public class Benchmark {
         System.out.printf("| gateway CPU per message, intake and delivery (all threads, measured phase) | %s ms |%n",
                 gateway.get("cpuMsPerMessage"));
         System.out.printf("| benchmark client CPU per request (same cores) | %s ms |%n", gateway.get("clientCpuMsPerRequest"));
+        Map<?, ?> base = (Map<?, ?>) results.get("baseline");
+        Map<?, ?> ceil = (Map<?, ?>) results.get("ceiling");
+        System.out.printf("| whole machine's CPU busy while measured: baseline / ceiling / gateway | %s / %s / %s %% |%n",
+                percent(base.get("machineBusy")), percent(ceil.get("machineBusy")), percent(gateway.get("machineBusy")));
+        System.out.printf("| CPU per message of the loop's own process: baseline / ceiling | %s / %s ms |%n",
+                orDash(base.get("cpuMsPerMessage")), orDash(ceil.get("cpuMsPerMessage")));
+        System.out.printf("| smtp-sink's CPU per message: baseline / ceiling / gateway | %s / %s / %s ms |%n",
+                orDash(base.get("sinkCpuMsPerMessage")), orDash(ceil.get("sinkCpuMsPerMessage")),
+                orDash(gateway.get("sinkCpuMsPerMessage")));
         System.out.printf("| gateway CPU per request answered 401 before any database work (the HTTP stack alone) | %s ms (%s req/s) |%n",
                 gateway.get("httpOnlyCpuMsPerRequest"), gateway.get("httpOnlyRequestsPerSecond"));
         System.out.printf("| gateway disk writes per message (H2 file and broker journal) | %s KB |%n", gateway.get("diskKbWrittenPerMessage"));
@@ -163,12 +175,17 @@ public class Benchmark {
     static Map<String, Object> loop(String name, Step step, boolean quiet) throws Exception {
         // warm-up by the same rule as the gateway's, in rounds of 5 s (this process's JIT), then the measured run
         double[] warmup = warmUp(ProcessHandle.current().pid(), () -> run(step, 5), null);
+        Usage start = Usage.now(ProcessHandle.current().pid());
         long count = run(step, seconds);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("warmupSeconds", Math.round(warmup[0]));
         r.put("messages", count);
         r.put("perSecond", round((double) count / seconds));
-        System.out.printf("%s: %d messages in %d s = %.0f msg/s%n", name, count, seconds, (double) count / seconds);
+        // the loop's own CPU: this process (its threads, JIT and GC included), which runs nothing else meanwhile
+        Map<String, Object> usage = start.end(count);
+        r.putAll(usage);
+        System.out.printf("%s: %d messages in %d s = %.0f msg/s; %s%n", name, count, seconds, (double) count / seconds,
+                Usage.describe(usage));
         return r;
     }
 
@@ -250,6 +267,7 @@ public class Benchmark {
             r.put("warmupJitShareLastRound", round(warmup[1]));
             long[] measureStart = cpuTicks(gateway.pid());
             long processTicksStart = processCpuTicks(gateway.pid());
+            Usage measured = Usage.now(gateway.pid());
             long clientTicksStart = processCpuTicks(ProcessHandle.current().pid());
             Map<String, Long> threadsStart = threadGroupTicks(gateway.pid());
             long writtenStart = bytesWritten(gateway.pid());
@@ -275,6 +293,11 @@ public class Benchmark {
             // message: intake and delivery together; steadier than msg/s from run to run on a busy machine
             double cpuMsPerMessage = (processCpuTicks(gateway.pid()) - processTicksStart) * 10.0 / accepted;
             r.put("cpuMsPerMessage", round(cpuMsPerMessage));
+            // the whole machine's busy share and the sink's CPU over the same phase
+            Map<String, Object> usage = measured.end(accepted);
+            r.put("machineBusy", usage.get("machineBusy"));
+            r.put("sinkCpuMsPerMessage", usage.get("sinkCpuMsPerMessage"));
+            System.out.println("gateway: " + Usage.describe(usage));
             // the load generator's own CPU (this process, until the last SENT) per request, on the same two cores
             double clientCpuMs = (processCpuTicks(ProcessHandle.current().pid()) - clientTicksStart) * 10.0 / accepted;
             r.put("clientCpuMsPerRequest", round(clientCpuMs));
@@ -672,6 +695,45 @@ public class Benchmark {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
+    /** {busy, all} CPU ticks of the whole machine, all cores (first line of /proc/stat; idle and iowait are idle). */
+    static long[] machineTicks() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long all = 0;
+        for (int i = 1; i <= 8 && i < f.length; i++) {
+            all += Long.parseLong(f[i]);
+        }
+        long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+        return new long[] {all - idle, all};
+    }
+
+    /**
+     * CPU ticks at the start of a measured phase: the whole machine's, smtp-sink's and one process's. At its end,
+     * per message: the share of the machine's CPU that was busy, and the sink's and the process's CPU.
+     */
+    record Usage(long pid, long machineBusy, long machineAll, long sink, long process) {
+        static Usage now(long pid) throws IOException {
+            long[] m = machineTicks();
+            return new Usage(pid, m[0], m[1], sinkPid > 0 ? processCpuTicks(sinkPid) : 0, processCpuTicks(pid));
+        }
+
+        Map<String, Object> end(long messages) throws IOException {
+            Map<String, Object> r = new LinkedHashMap<>();
+            long[] m = machineTicks();
+            r.put("machineBusy", round((double) (m[0] - machineBusy) / Math.max(1, m[1] - machineAll)));
+            r.put("cpuMsPerMessage", round((processCpuTicks(pid) - process) * 10.0 / messages));
+            if (sinkPid > 0) {
+                r.put("sinkCpuMsPerMessage", round((processCpuTicks(sinkPid) - sink) * 10.0 / messages));
+            }
+            return r;
+        }
+
+        static String describe(Map<String, Object> r) {
+            return String.format("machine %.0f %% busy, %s ms of CPU a message in the process, %s in smtp-sink",
+                    100 * ((Number) r.get("machineBusy")).doubleValue(), r.get("cpuMsPerMessage"),
+                    r.getOrDefault("sinkCpuMsPerMessage", "(not measured)"));
+        }
+    }
+
     static double jitShare(long[] before, long[] after) {
         long all = after[1] - before[1];
         return all <= 0 ? 0 : (double) (after[0] - before[0]) / all;
@@ -740,6 +802,14 @@ public class Benchmark {
         }
         long v = sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
         return round(v / 1000.0);
+    }
+
+    static String orDash(Object value) {
+        return value == null ? "-" : value.toString();
+    }
+
+    static String percent(Object share) {
+        return share == null ? "-" : String.valueOf(Math.round(100 * ((Number) share).doubleValue()));
     }
 
     static double round(double v) {
