@@ -266,7 +266,6 @@ public class Benchmark {
             r.put("warmupSeconds", Math.round(warmup[0]));
             r.put("warmupJitShareLastRound", round(warmup[1]));
             long[] measureStart = cpuTicks(gateway.pid());
-            long processTicksStart = processCpuTicks(gateway.pid());
             Usage measured = Usage.now(gateway.pid());
             long clientTicksStart = processCpuTicks(ProcessHandle.current().pid());
             Map<String, Long> threadsStart = threadGroupTicks(gateway.pid());
@@ -291,10 +290,10 @@ public class Benchmark {
             r.put("jitShareMeasured", round(jitShare(measureStart, cpuTicks(gateway.pid()))));
             // the gateway's CPU (all its threads, /proc ticks of 10 ms) from the first request to the last SENT, per
             // message: intake and delivery together; steadier than msg/s from run to run on a busy machine
-            double cpuMsPerMessage = (processCpuTicks(gateway.pid()) - processTicksStart) * 10.0 / accepted;
-            r.put("cpuMsPerMessage", round(cpuMsPerMessage));
-            // the whole machine's busy share and the sink's CPU over the same phase
+            // with the whole machine's busy share and the sink's CPU over the same phase
             Map<String, Object> usage = measured.end(accepted);
+            double cpuMsPerMessage = ((Number) usage.get("cpuMsPerMessage")).doubleValue();
+            r.put("cpuMsPerMessage", cpuMsPerMessage);
             r.put("machineBusy", usage.get("machineBusy"));
             r.put("sinkCpuMsPerMessage", usage.get("sinkCpuMsPerMessage"));
             System.out.println("gateway: " + Usage.describe(usage));

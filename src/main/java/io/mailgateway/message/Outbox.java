@@ -37,7 +37,7 @@ public class Outbox {
 
     /** A message is on the queue (variable: its id). */
     public void handedOff(@Variable("messageId") String id) {
-        jdbc.sql("delete from message_outbox where message_id = ?").param(id).update();
+        handedOff(List.of(id));
     }
 
     /** A group of messages is on the queue. */
